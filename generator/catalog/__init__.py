@@ -1,0 +1,148 @@
+"""政府收支分类科目: the national code lists shipped as CSV (versioned by edition year), plus a
+workspace's own local codes. The three classifications live in disjoint code spaces — 功能 2xx,
+部门经济 3xx, 政府经济 5xx — so one table keyed by code serves them all."""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+FILES = {"功能": "功能分类.csv", "部门经济": "部门经济分类.csv", "政府经济": "政府经济分类.csv"}
+LEAF_LENGTH = {"功能": 7, "部门经济": 5, "政府经济": 5}
+LEVELS = {"功能": {3: "类", 5: "款", 7: "项"}, "部门经济": {3: "类", 5: "款"}, "政府经济": {3: "类", 5: "款"}}
+UNIT_TYPES = {"行政": "机关", "参公": "机关", "事业": "事业"}
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    kind: str  # 功能 / 部门经济 / 政府经济
+    level: str  # 类 / 款 / 项
+    parent: str | None
+    status: str  # OBS / PG / NL / MEM / LOCAL …
+    source: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+def kind_of(code: str) -> str | None:
+    """Which classification a code belongs to, from its shape alone."""
+    if not code.isdigit():
+        return None
+    if code[0] == "2" and len(code) in (3, 5, 7):
+        return "功能"
+    if code[0] == "3" and len(code) in (3, 5):
+        return "部门经济"
+    if code[0] == "5" and len(code) in (3, 5):
+        return "政府经济"
+    return None
+
+
+def parent_of(code: str) -> str | None:
+    return code[:-2] if len(code) > 3 else None
+
+
+_REF = re.compile(r"^\s*(\d+)\s*[-－—_、.．:：]?\s*(.*?)\s*$")
+
+
+def split_ref(text: str) -> tuple[str | None, str | None]:
+    """'2010301 行政运行' → ('2010301', '行政运行'); '2010301' → ('2010301', None); '行政运行' → (None, '行政运行')."""
+    m = _REF.match(str(text))
+    if not m:
+        return None, str(text).strip() or None
+    return m.group(1), m.group(2) or None
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names compare equal regardless of full/half-width forms and spaces: 维修(护)费 == 维修（护）费."""
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    return norm(a) == norm(b)
+
+
+class Catalog:
+    def __init__(self, edition: int, codes: dict[str, Code], mapping: dict[tuple[str, str], str]):
+        self.edition = edition
+        self.codes = codes
+        self.mapping = mapping  # (部门经济款, 机关|事业) -> 政府经济款
+
+    def get(self, code: str | None) -> Code | None:
+        return self.codes.get(code) if code else None
+
+    def name(self, code: str) -> str | None:
+        hit = self.codes.get(code)
+        return hit.name if hit else None
+
+    def is_leaf(self, code: str) -> bool:
+        kind = kind_of(code)
+        return kind is not None and len(code) == LEAF_LENGTH[kind]
+
+    def ancestors(self, code: str) -> list[str]:
+        out, cur = [], parent_of(code)
+        while cur:
+            out.append(cur)
+            cur = parent_of(cur)
+        return out[::-1]
+
+    def government(self, economic: str, unit_kind: str | None) -> str | None:
+        """政府预算经济分类 款 for a 部门预算经济分类 款, by unit type (机关 vs 事业)."""
+        unit_type = UNIT_TYPES.get(unit_kind or "")
+        return self.mapping.get((economic, unit_type)) if unit_type else None
+
+    def with_local(self, local: list[Code]) -> "Catalog":
+        return Catalog(self.edition, {**self.codes, **{c.code: c for c in local}}, self.mapping)
+
+    def search(self, text: str) -> list[Code]:
+        """By code (exact or prefix) or by name (substring, width-insensitive)."""
+        text = text.strip()
+        if text.isdigit():
+            return sorted((c for c in self.codes.values() if c.code.startswith(text)), key=lambda c: c.code)
+        norm = unicodedata.normalize("NFKC", text)
+        return sorted((c for c in self.codes.values() if norm in unicodedata.normalize("NFKC", c.name)),
+                      key=lambda c: c.code)
+
+    def by_name(self, kind: str, name: str) -> list[Code]:
+        return [c for c in self.codes.values() if c.kind == kind and same_name(c.name, name)]
+
+
+def _valid(row: dict[str, str], edition: int) -> bool:
+    since = int(row.get("since") or 0)
+    until = int(row["until"]) if row.get("until") else 9999
+    return since <= edition <= until
+
+
+def editions() -> tuple[int, int]:
+    """The range of edition years the shipped data covers."""
+    years = set()
+    for name in FILES.values():
+        with open(DATA / name, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                years.add(int(row.get("since") or 0))
+    return min(years), max(max(years), 2026)
+
+
+@lru_cache(maxsize=None)
+def load_catalog(edition: int) -> Catalog:
+    """The national lists as valid for `edition` (clamped to the editions we ship)."""
+    low, high = editions()
+    year = min(max(edition, low), high)
+    codes: dict[str, Code] = {}
+    for kind, name in FILES.items():
+        with open(DATA / name, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if _valid(row, year):
+                    codes[row["code"]] = Code(row["code"], row["name"], kind, row["level"],
+                                              row.get("parent") or None, row.get("status", ""), row.get("source", ""))
+    mapping: dict[tuple[str, str], str] = {}
+    with open(DATA / "经济分类对照.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if _valid(row, year):
+                mapping[(row["dept_code"], row["unit_type"])] = row["gov_code"]
+    return Catalog(year, codes, mapping)

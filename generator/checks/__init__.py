@@ -1,0 +1,110 @@
+"""`check`: load a spec, resolve its codes, build its figures and run every rule; collect all findings.
+
+Each rule is a small function `rule(ctx) -> Iterable[Finding]` in one of the modules below; a rule
+never stops the others."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..catalog import Catalog, editions, load_catalog
+from ..catalog.local import find_local_file, load_local
+from ..figures import Figures
+from ..findings import Finding, PathT, finding
+from ..formats import DEFAULT, Format, available, load_format
+from ..spec.load import Loaded, load_spec
+from ..spec.model import Spec
+from ..spec.yamlsrc import Document
+
+
+@dataclass
+class Context:
+    doc: Document
+    spec: Spec
+    catalog: Catalog
+    figures: Figures
+    format: Format
+
+    def at(self, code: str, message: str, path: PathT, *, hint: str | None = None, key: bool = False) -> Finding:
+        return self.doc.at(code, message, path, hint=hint, key=key)
+
+
+@dataclass
+class Checked:
+    """Everything `check` learned about one spec file."""
+
+    path: Path
+    loaded: Loaded
+    findings: list[Finding] = field(default_factory=list)
+    figures: Figures | None = None
+    format: Format | None = None
+
+    @property
+    def spec(self) -> Spec | None:
+        return self.loaded.spec
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+
+Rule = Callable[[Context], Iterable[Finding]]
+
+
+def _rules() -> list[Rule]:
+    from . import codes, indicators, policy, rounding, sums
+    return [*codes.RULES, *sums.RULES, *rounding.RULES, *indicators.RULES, *policy.RULES]
+
+
+def check_file(path: Path, codes_file: Path | None = None, format_name: str | None = None) -> Checked:
+    loaded = load_spec(path)
+    out = Checked(path=path, loaded=loaded, findings=list(loaded.findings))
+    spec = loaded.spec
+    if spec is None:
+        return out
+    catalog = load_catalog(spec.catalog_edition)
+    low, high = editions()
+    if not low <= spec.catalog_edition <= high:
+        out.findings.append(loaded.doc.at("W-CATALOG-EDITION",
+                            f"科目版本 {spec.catalog_edition} 不在内置范围（{low}–{high}），按 {catalog.edition} 年版核对",
+                            ("科目版本",) if spec.edition else ("年度",)))
+    local_file = codes_file or find_local_file(path.parent)
+    if local_file:
+        local, problems = load_local(local_file, catalog)
+        catalog = catalog.with_local(local)
+        out.findings.extend(problems)
+    name = format_name or spec.format or DEFAULT
+    try:
+        fmt = load_format(name)
+    except KeyError:
+        out.findings.append(loaded.doc.at("E-FORMAT-UNKNOWN", f"未知的格式「{name}」", ("格式",),
+                                          hint="可用格式：" + "、".join(available())))
+        fmt = load_format(DEFAULT)
+    out.format = fmt
+    out.figures = Figures(spec, catalog)
+    ctx = Context(doc=loaded.doc, spec=spec, catalog=catalog, figures=out.figures, format=fmt)
+    for rule in _rules():
+        out.findings.extend(rule(ctx))
+    return out
+
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+def spec_files(paths: Iterable[Path]) -> list[Path]:
+    """Spec files named on the command line; folders are searched recursively. Workspace files
+    (yusuan-*.yaml) and files starting with '_' or '.' are not specs."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()
+                              and not p.name.startswith(("yusuan-", "_", "."))
+                              and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        else:
+            out.append(path)
+    return out
+
+
+def missing(paths: Iterable[Path]) -> list[Finding]:
+    return [finding("E-FILE-NOT-FOUND", "文件或文件夹不存在", file=str(p)) for p in paths if not p.exists()]

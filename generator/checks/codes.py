@@ -1,0 +1,110 @@
+"""科目 rules: every code a spec names must be well formed, a leaf, known (or at least named), agree with
+the catalog's name and fit the unit."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, Iterator
+
+from ..catalog import LEAF_LENGTH, kind_of, same_name, split_ref
+from ..findings import Finding, PathT
+from . import Context
+
+LEVEL_WORD = {"功能": "项（7 位）", "部门经济": "款（5 位）", "政府经济": "款（5 位）"}
+
+
+def refs(ctx: Context) -> Iterator[tuple[str, str, PathT]]:
+    """(expected classification, reference text, path) for every code the spec names."""
+    spec = ctx.spec
+    for i, line in enumerate(spec.basic):
+        if line.function:
+            yield "功能", line.function, ("基本支出", i, "功能科目")
+        if line.economic:
+            yield "部门经济", line.economic, ("基本支出", i, "经济科目")
+        if line.government:
+            yield "政府经济", line.government, ("基本支出", i, "政府经济科目")
+    for i, p in enumerate(spec.projects):
+        if p.function:
+            yield "功能", p.function, ("项目", i, "功能科目")
+        for econ in p.economic:
+            yield "部门经济", econ, ("项目", i, "经济科目", econ)
+    for i, item in enumerate(spec.procurement):
+        if item.function:
+            yield "功能", item.function, ("政府采购", i, "功能科目")
+
+
+def check_codes(ctx: Context) -> Iterable[Finding]:
+    # One finding per (problem, code): a code used on twenty lines is one mistake, reported where it first occurs.
+    seen: dict[tuple[str, str], list[PathT]] = defaultdict(list)
+    made: dict[tuple[str, str], tuple] = {}
+    for expected, text, path in refs(ctx):
+        for code, message, hint in _problems(ctx, expected, str(text)):
+            key = (code, split_ref(str(text))[0] or str(text))
+            seen[key].append(path)
+            made.setdefault(key, (code, message, hint, path))
+    for key, (code, message, hint, path) in made.items():
+        count = len(seen[key])
+        yield ctx.at(code, message + (f"（共 {count} 处）" if count > 1 else ""), path, hint=hint)
+
+
+def _problems(ctx: Context, expected: str, text: str) -> Iterator[tuple[str, str, str | None]]:
+    code, name = split_ref(text)
+    label = {"功能": "功能科目", "部门经济": "经济科目", "政府经济": "政府经济科目"}[expected]
+    if code is None:
+        guesses = ctx.catalog.by_name(expected, name or "")
+        hint = ("是否指 " + "、".join(c.label for c in guesses[:5]) + "？") if guesses else "写作如「2010301 行政运行」"
+        yield "E-CODE-MALFORMED", f"{label}「{text}」缺少科目编码", hint
+        return
+    kind = kind_of(code)
+    if kind != expected:
+        what = {"功能": "支出功能分类（2 开头，3/5/7 位）", "部门经济": "部门预算经济分类（3 开头，3/5 位）",
+                "政府经济": "政府预算经济分类（5 开头，3/5 位）"}[expected]
+        yield "E-CODE-MALFORMED", f"{label}「{code}」不是{what}的编码", None
+        return
+    if len(code) != LEAF_LENGTH[kind]:
+        children = [c.label for c in ctx.catalog.search(code) if len(c.code) == LEAF_LENGTH[kind]][:6]
+        hint = ("可选：" + "、".join(children)) if children else None
+        yield "E-CODE-NOT-LEAF", f"{label}「{code}」是{ctx.catalog.get(code).level if ctx.catalog.get(code) else '上级'}科目，应填到{LEVEL_WORD[kind]}", hint
+        return
+    known = ctx.catalog.get(code)
+    if known is None:
+        same = [c.label for c in ctx.catalog.by_name(kind, name)] if name else []
+        parent = ctx.catalog.get(code[:-2])
+        where = f"（上级「{parent.label}」）" if parent else ""
+        if name:
+            hint = ("同名的科目是 " + "、".join(same) + "，是否写错了编码？") if same else \
+                "若为本地科目，可加入 yusuan-codes.yaml 以免此提示"
+            yield "W-CODE-UNKNOWN", f"{label}「{code}」不在 {ctx.catalog.edition} 年版科目表中{where}，按规格所写名称「{name}」使用", hint
+        else:
+            yield "E-CODE-UNKNOWN", f"{label}「{code}」不在 {ctx.catalog.edition} 年版科目表中{where}", \
+                f"核对编码；若确为本地科目，请写上名称（如「{code} 名称」）或加入 yusuan-codes.yaml"
+        return
+    if name and not same_name(name, known.name):
+        yield "W-CODE-NAME", f"{label} {code} 的名称写作「{name}」，科目表中为「{known.name}」", "以科目表名称为准；如属改版请核对「科目版本」"
+    fit = _unfit(ctx.spec.unit.kind, known.code, known.name)
+    if fit:
+        yield "W-CODE-UNIT-TYPE", fit, ("若本单位为参照公务员法管理的事业单位，请将 单位.性质 写作「参公」"
+                                        if ctx.spec.unit.kind == "事业" else "核对单位性质或科目")
+
+
+def economic_mapping(ctx: Context) -> Iterable[Finding]:
+    """A 政府经济科目 stated on a line should be the one the 对照表 gives for its 部门经济科目."""
+    for i, line in enumerate(ctx.spec.basic):
+        econ, gov = split_ref(line.economic or "")[0], split_ref(line.government or "")[0]
+        if not (econ and gov):
+            continue
+        expected = ctx.catalog.government(econ, ctx.spec.unit.kind)
+        if expected and expected != gov:
+            names = {c: ctx.catalog.name(c) or "" for c in (econ, gov, expected)}
+            yield ctx.at("W-ECON-MAP", f"经济科目 {econ} {names[econ]} 按两套经济分类对照表应列 {expected} {names[expected]}，"
+                         f"此行指定为 {gov} {names[gov]}", ("基本支出", i, "政府经济科目"))
+
+
+def _unfit(unit_kind: str | None, code: str, name: str) -> str | None:
+    if unit_kind == "事业" and (name == "行政运行" or code == "2101101"):
+        return f"事业单位使用了行政单位科目「{code} {name}」"
+    if unit_kind in ("行政", "参公") and (name == "事业运行" or code == "2101102"):
+        return f"{unit_kind}单位使用了事业单位科目「{code} {name}」"
+    return None
+
+
+RULES = [check_codes, economic_mapping]

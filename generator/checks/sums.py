@@ -1,0 +1,128 @@
+"""Sums that must agree: a project's parts and its amount, income and expenditure, declared (published)
+figures and the ledger. Differences a rounding can explain are 尾差 warnings; larger ones are errors."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from ..figures import ExprError, parse
+from ..findings import Finding, PathT
+from ..ledger import FUNDS, GENERAL_PARTS, INCOME_FIELDS
+from ..money import ZERO, plain, show, tolerance
+from . import Context
+
+
+def compare(ctx: Context, code: str, what: str, declared: Decimal, computed: Decimal, addends: int,
+            path: PathT, *, hint: str | None = None) -> Iterable[Finding]:
+    """Declared vs computed: nothing when equal; a 尾差 warning within rounding tolerance; else `code`."""
+    diff = declared - computed
+    if diff == 0:
+        return
+    detail = f"{what}：填报 {show(declared)}，按明细计算 {plain(computed)}，相差 {plain(abs(diff))} 万元"
+    if abs(diff) <= tolerance(addends):
+        yield ctx.at("W-ROUNDING", detail + "（尾差）", path, hint=hint, key=True)
+    else:
+        yield ctx.at(code, detail, path, hint=hint, key=True)
+
+
+def project_sums(ctx: Context) -> Iterable[Finding]:
+    for i, p in enumerate(ctx.spec.projects):
+        where = f"项目「{p.name}」"
+        if p.details:
+            total = sum((d.amount for d in p.details), ZERO)
+            yield from compare(ctx, "E-SUM-PROJECT", f"{where}金额与支出明细合计", p.amount, total, len(p.details),
+                               ("项目", i, "支出明细"), hint="核对各明细金额或项目金额")
+        if p.economic:
+            total = sum(p.economic.values(), ZERO)
+            yield from compare(ctx, "E-SUM-PROJECT", f"{where}金额与经济科目分解合计", p.amount, total, len(p.economic),
+                               ("项目", i, "经济科目"))
+        base = p.total if p.total is not None else p.amount
+        if p.total is not None and p.total < p.amount:
+            yield ctx.at("E-SUM-PROJECT", f"{where}总金额 {show(p.total)} 小于本年度金额 {show(p.amount)}", ("项目", i, "总金额"))
+        if p.fiscal is not None or p.other_funds is not None:
+            funds = (p.fiscal or ZERO) + (p.other_funds or ZERO)
+            yield from compare(ctx, "E-SUM-PROJECT", f"{where}{'总' if p.total is not None else ''}金额与财政拨款资金、其他资金之和",
+                               base, funds, 2, ("项目", i, "财政拨款资金" if p.fiscal is not None else "其他资金"))
+        if p.local is not None or p.superior is not None:
+            yield from compare(ctx, "E-SUM-PROJECT", f"{where}金额与本级安排、上级补助之和", p.amount,
+                               (p.local or ZERO) + (p.superior or ZERO), 2, ("项目", i, "本级安排"))
+        for field, label in (("service_purchase", "政府购买服务资金"), ("central_transfer", "中央转移支付资金"),
+                             ("fixed_assets", "固定资产采购金额")):
+            value = getattr(p, field)
+            if value is not None and value > base:
+                yield ctx.at("W-PROJECT-FUNDS", f"{where}{label} {show(value)} 大于项目{'总' if p.total is not None else ''}金额 {show(base)}",
+                             ("项目", i, label))
+
+
+def income_balance(ctx: Context) -> Iterable[Finding]:
+    spec, fig = ctx.spec, ctx.figures
+    if spec.income is None:
+        return
+    inc = spec.income
+    parts = [getattr(inc, a) for a, name in INCOME_FIELDS.items() if name in GENERAL_PARTS]
+    if inc.general is not None and any(x is not None for x in parts):
+        yield from compare(ctx, "E-SUM-DECLARED", "一般公共预算拨款与其组成（经费拨款等）之和", inc.general,
+                           sum((x for x in parts if x is not None), ZERO), len(parts), ("收入", "一般公共预算拨款"))
+    income, spending = fig.income_by_fund(), fig.spending_by_fund()
+    for fund in FUNDS:
+        if income[fund] == spending[fund]:
+            continue
+        diff = income[fund] - spending[fund]
+        message = (f"{fund}资金收支不平衡：收入 {plain(income[fund])}，支出 {plain(spending[fund])}，"
+                   f"相差 {plain(abs(diff))} 万元")
+        addends = len(fig.income_sources) + len(fig.carryover) + len(fig.ledger)
+        code = "W-ROUNDING" if abs(diff) <= tolerance(addends) else "E-BALANCE"
+        hint = "收入按来源填在「收入」下；支出按「资金来源」归集（未写的按单位唯一的收入来源或一般公共预算拨款）"
+        yield ctx.at(code, message + ("（尾差）" if code == "W-ROUNDING" else ""), ("收入",), hint=hint, key=True)
+
+
+def published(ctx: Context) -> Iterable[Finding]:
+    fig = ctx.figures
+    for i, p in enumerate(ctx.spec.published):
+        path = ("公布数", i, "项")
+        try:
+            parse(p.figure)
+        except ExprError as exc:
+            yield ctx.at("E-PUBLISHED-FIGURE", f"公布数的项「{p.figure}」无法识别：{exc}", path,
+                         hint="如「合计」「基本支出」「功能:201」「政府经济:50101」「功能:2010301&基本支出」")
+            continue
+        computed = fig.value(p.figure)
+        if computed is None:
+            yield ctx.at("E-PUBLISHED-FIGURE", f"公布数的项「{p.figure}」无法由规格算出（缺少相应科目）", path)
+            continue
+        yield from compare(ctx, "E-SUM-DECLARED", f"公布数「{p.figure}」", p.amount, computed,
+                           max(2, len(fig.entries(p.figure))), ("公布数", i, "金额"),
+                           hint="文档按公布数列示；差额超出尾差时请核对明细")
+
+
+def staff(ctx: Context) -> Iterable[Finding]:
+    s = ctx.spec.unit.staff
+    if s is None:
+        return
+    if s.actual is not None and s.actual_groups:
+        total = sum(g.count for g in s.actual_groups)
+        if total != s.actual:
+            yield ctx.at("W-STAFF-SUM", f"实有人数 {s.actual} 人，构成合计 {total} 人", ("单位", "人员", "实有构成"))
+    if s.authorized is not None and s.on_post is not None and s.on_post > s.authorized:
+        yield ctx.at("W-STAFF-SUM", f"在编 {s.on_post} 人多于编制 {s.authorized} 人", ("单位", "人员", "在编"))
+
+
+def prior(ctx: Context) -> Iterable[Finding]:
+    p = ctx.spec.prior
+    if p is None or p.sangong is None or p.sangong.total is None:
+        return
+    parts = [x for x in (p.sangong.abroad, p.sangong.reception, p.sangong.car_purchase, p.sangong.car_running) if x is not None]
+    if len(parts) == 4:
+        yield from compare(ctx, "E-SUM-DECLARED", "上年三公经费合计与各项之和", p.sangong.total, sum(parts, ZERO), 4,
+                           ("上年", "三公经费", "合计"))
+
+
+def procurement(ctx: Context) -> Iterable[Finding]:
+    fig = ctx.figures
+    total = fig.procurement()["合计"]
+    if ctx.spec.procurement and fig.ledger and total > fig.total:
+        yield ctx.at("E-PROCUREMENT", f"政府采购预算 {show(total)} 万元大于支出预算合计 {show(fig.total)} 万元",
+                     ("政府采购",), key=True)
+
+
+RULES = [project_sums, income_balance, published, staff, prior, procurement]

@@ -1,0 +1,431 @@
+"""Figures: every number a document shows, as a view of the ledger, computed once.
+
+A figure is named by a small expression over the ledger's dimensions, terms joined by `&`:
+
+    合计                      all expenditure
+    基本支出 / 项目支出        by kind;  人员经费 / 公用经费 (基本支出 by 经济科目)
+    功能:201  功能:2010301    by 支出功能分类 (a 类/款/项 code matches its descendants)
+    部门经济:302  政府经济:50101|50102
+    一般公共预算 / 政府性基金 / 国有资本经营 / 财政专户 / 单位资金 / 财政拨款   by fund
+    经费拨款 …                by 资金来源;   上年结转 / 本年;   项目:<名称>
+    三公经费, 公务接待费, 机关运行经费 …   named figures (see NAMED)
+
+e.g. `功能:2010301&基本支出`, `政府经济:50101`, `一般公共预算&项目支出`. The same expressions name
+published figures (公布数) and the cells formats bind to.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, Callable, Iterable
+
+from .catalog import Catalog, split_ref
+from .ledger import (FISCAL_FUNDS, FUND_OF, FUNDS, Entry, build_ledger, income_carryover, income_sources)
+from .money import ZERO, plain, round2
+from .spec.model import Spec
+
+NAMED = {
+    "因公出国（境）费": "部门经济:30212&一般公共预算",
+    "公务接待费": "部门经济:30217&一般公共预算",
+    "公务用车购置费": "部门经济:31013|30913&一般公共预算",
+    "公务用车运行维护费": "部门经济:30231&一般公共预算",
+    "公务用车购置及运行费": "部门经济:31013|30913|30231&一般公共预算",
+    "三公经费": "部门经济:30212|30217|31013|30913|30231&一般公共预算",
+    "机关运行经费": "基本支出&公用经费&一般公共预算",
+    "工资福利支出": "基本支出&部门经济:301",
+    "商品和服务支出": "基本支出&部门经济:302",
+    "对个人和家庭的补助": "基本支出&部门经济:303",
+}
+SANGONG_PARTS = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+
+# dimension → (reads attribute, order in canonical keys)
+_DIMS = ["kind", "staff", "功能", "部门经济", "政府经济", "fund", "source", "carryover", "project"]
+_ATTR = {"功能": "function", "部门经济": "economic", "政府经济": "government"}
+_PLACING = {"功能", "部门经济", "政府经济", "project"}  # dimensions that place a figure in a row or column
+
+
+class ExprError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Term:
+    dim: str
+    values: tuple[str, ...]
+
+    def match(self, e: Entry) -> bool:
+        if self.dim in _ATTR:
+            code = getattr(e, _ATTR[self.dim])
+            return code is not None and any(code.startswith(v) for v in self.values)
+        if self.dim == "fund":
+            return e.fund in self.values
+        if self.dim == "carryover":
+            return e.carryover == (self.values[0] == "上年结转")
+        return getattr(e, self.dim) in self.values
+
+    def text(self) -> str:
+        joined = "|".join(self.values)
+        if self.dim in _ATTR:
+            return f"{self.dim}:{joined}"
+        if self.dim == "project":
+            return f"项目:{joined}"
+        return joined
+
+
+def parse(expr: str) -> tuple[Term, ...]:
+    """Parse a figure expression into canonical, sorted terms. Raises ExprError."""
+    terms: dict[str, Term] = {}
+    for token in (t.strip() for t in str(expr).split("&")):
+        if token in ("", "合计"):
+            continue
+        if token in NAMED:
+            for term in parse(NAMED[token]):
+                terms[term.dim] = term
+            continue
+        term = _term(token)
+        if term.dim in terms:
+            raise ExprError(f"「{expr}」中「{term.dim}」出现了两次")
+        terms[term.dim] = term
+    return tuple(sorted(terms.values(), key=lambda t: _DIMS.index(t.dim)))
+
+
+def _term(token: str) -> Term:
+    if ":" in token or "：" in token:
+        dim, _, values = token.replace("：", ":").partition(":")
+        alts = tuple(sorted(v.strip() for v in values.split("|") if v.strip()))
+        if dim in _ATTR and alts and all(v.isdigit() for v in alts):
+            return Term(dim, alts)
+        if dim == "项目" and alts:
+            return Term("project", alts)
+        if dim == "来源" and all(v in FUND_OF for v in alts):
+            return Term("source", alts)
+        if dim == "资金" and all(v in FUNDS for v in alts):
+            return Term("fund", alts)
+        raise ExprError(f"无法识别「{token}」")
+    if token in ("基本支出", "项目支出"):
+        return Term("kind", (token,))
+    if token in ("人员经费", "公用经费"):
+        return Term("staff", (token,))
+    if token in ("上年结转", "本年"):
+        return Term("carryover", (token,))
+    if token in FUNDS:
+        return Term("fund", (token,))
+    if token == "财政拨款":
+        return Term("fund", FISCAL_FUNDS)
+    if token in FUND_OF:
+        return Term("source", (token,))
+    raise ExprError(f"无法识别「{token}」")
+
+
+def canonical(expr: str) -> str:
+    return "&".join(t.text() for t in parse(expr)) or "合计"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of a classified table: 类/款/项 (or the 合计 row, code None)."""
+
+    code: str | None
+    name: str
+    level: str
+    values: tuple[Decimal, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """本年 vs 上年, computed on the figures as shown (two decimals), as readers check them."""
+
+    current: Decimal
+    prior: Decimal
+    diff: Decimal
+    direction: str  # 增加 / 减少 / 持平
+    percent: Decimal | None
+
+    @classmethod
+    def of(cls, current: Decimal, prior: Decimal) -> "Change":
+        cur = round2(current)
+        diff = cur - prior
+        direction = "增加" if diff > 0 else "减少" if diff < 0 else "持平"
+        percent = round2(diff / prior * 100) if prior else None
+        return cls(cur, prior, diff, direction, percent)
+
+
+class Figures:
+    def __init__(self, spec: Spec, catalog: Catalog):
+        self.spec = spec
+        self.catalog = catalog
+        self.ledger: list[Entry] = build_ledger(spec, catalog)
+        self._cache: dict[str, Decimal | None] = {}
+
+    # --- expenditure ---------------------------------------------------------------------------------
+
+    def entries(self, expr: str = "") -> list[Entry]:
+        terms = parse(expr)
+        return [e for e in self.ledger if all(t.match(e) for t in terms)]
+
+    def known(self, expr: str) -> bool:
+        """False when the expression reads an attribute that no entry in its scope has (e.g. 功能科目 in a
+        spec that gives none): such a figure is unknown, not zero. Entries lacking an attribute that others
+        in scope have simply do not match it (a project without 经济科目 breakdown has no 三公经费)."""
+        terms = parse(expr)
+        for term in terms:
+            attr = _ATTR.get(term.dim) or ("staff" if term.dim == "staff" else None)
+            if attr is None:
+                continue
+            scope = [e for e in self.ledger if all(t.match(e) for t in terms if t is not term)]
+            if term.dim == "staff":
+                scope = [e for e in scope if e.kind == "基本支出"]
+            if scope and all(getattr(e, attr) is None for e in scope):
+                return False
+        return True
+
+    def value(self, expr: str = "") -> Decimal | None:
+        key = canonical(expr)
+        if key not in self._cache:
+            self._cache[key] = sum((e.amount for e in self.entries(key)), ZERO) if self.known(key) else None
+        return self._cache[key]
+
+    def shown(self, expr: str = "", table: str | None = None) -> Decimal | None:
+        """The figure as a document prints it: the published value where the spec states one, else the
+        computed value rounded to two decimals."""
+        published = self.published_value(expr, table)
+        if published is not None:
+            return published
+        value = self.value(expr)
+        return None if value is None else round2(value)
+
+    def _selection(self, expr: str) -> tuple[frozenset[int], frozenset[str]]:
+        """Which ledger amounts a figure adds up, and by which classifications it is placed in a table."""
+        terms = parse(expr)
+        chosen = frozenset(i for i, e in enumerate(self.ledger) if all(t.match(e) for t in terms))
+        return chosen, frozenset(t.dim for t in terms if t.dim in _PLACING)
+
+    @cached_property
+    def _published(self) -> list[tuple[tuple[frozenset[int], frozenset[str]], Decimal, tuple[str, ...]]]:
+        out = []
+        for p in self.spec.published:
+            try:
+                out.append((self._selection(p.figure), p.amount, tuple(p.tables)))
+            except ExprError:
+                continue  # reported by the checks
+        return out
+
+    def published_value(self, expr: str, table: str | None = None) -> Decimal | None:
+        """A 公布数 applies to every figure made of exactly the same ledger amounts and placed by the same
+        classifications, in the tables it names: 政府经济:50101 is also 基本支出&政府经济:50101 (the 合计
+        row of a 基本支出 table) when all 50101 spending is 基本支出, but not 功能:2010301&政府经济:50101
+        (the 行政运行 row), which may print differently."""
+        if not self._published:
+            return None
+        selection = self._selection(expr)
+        for chosen, amount, tables in self._published:
+            if chosen[0] and chosen == selection and (not tables or table is None or table in tables):
+                return amount
+        return None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((e.amount for e in self.ledger), ZERO)
+
+    def rollup(self, dim: str, columns: Iterable[str] = ("合计",), where: str = "") -> list[Row]:
+        """Rows of a classified table: every 类/款(/项) that has an amount, then values per column.
+        The first row is the 合计 row."""
+        columns = list(columns)
+        attr = _ATTR[dim]
+        base = self.entries(where)
+        cols = [parse(c) for c in columns]
+        sums: dict[str, list[Decimal]] = {}
+        total = [ZERO] * len(cols)
+        for e in base:
+            code = getattr(e, attr)
+            hits = [all(t.match(e) for t in terms) for terms in cols]
+            for i, hit in enumerate(hits):
+                if hit:
+                    total[i] += e.amount
+            if code is None:
+                continue
+            for prefix in [*self.catalog.ancestors(code), code]:
+                row = sums.setdefault(prefix, [ZERO] * len(cols))
+                for i, hit in enumerate(hits):
+                    if hit:
+                        row[i] += e.amount
+        rows = [Row(None, "合计", "合计", tuple(total))]
+        for code in sorted(sums):
+            rows.append(Row(code, self.code_name(code), _level(dim, code), tuple(sums[code])))
+        return rows
+
+    @cached_property
+    def spec_names(self) -> dict[str, str]:
+        """Names the spec itself gives to codes ('2101109 其他…'), used for codes the catalog lacks."""
+        refs: list[str] = [x for line in self.spec.basic for x in (line.function, line.economic) if x]
+        refs += [x for p in self.spec.projects for x in (p.function, *p.economic.keys()) if x]
+        refs += [p.function for p in self.spec.procurement if p.function]
+        out: dict[str, str] = {}
+        for ref in refs:
+            code, name = split_ref(ref)
+            if code and name:
+                out.setdefault(code, name)
+        return out
+
+    def code_name(self, code: str) -> str:
+        return self.catalog.name(code) or self.spec_names.get(code) or "（未知科目）"
+
+    # --- income --------------------------------------------------------------------------------------
+
+    @cached_property
+    def income_sources(self) -> dict[str, Decimal]:
+        return income_sources(self.spec.income)
+
+    @cached_property
+    def carryover(self) -> dict[str, Decimal]:
+        return income_carryover(self.spec.income)
+
+    @property
+    def income_this_year(self) -> Decimal:
+        return sum(self.income_sources.values(), ZERO)
+
+    @property
+    def income_total(self) -> Decimal:
+        return self.income_this_year + sum(self.carryover.values(), ZERO)
+
+    def income_by_fund(self) -> dict[str, Decimal]:
+        out = {fund: ZERO for fund in FUNDS}
+        for source, amount in self.income_sources.items():
+            out[FUND_OF[source]] += amount
+        for fund, amount in self.carryover.items():
+            out[fund] += amount
+        return out
+
+    def spending_by_fund(self) -> dict[str, Decimal]:
+        out = {fund: ZERO for fund in FUNDS}
+        for e in self.ledger:
+            out[e.fund] += e.amount
+        return out
+
+    # --- other views ---------------------------------------------------------------------------------
+
+    def sangong(self) -> dict[str, Decimal | None]:
+        return {name: self.value(name) for name in ("三公经费", *SANGONG_PARTS, "公务用车购置及运行费")}
+
+    def procurement(self) -> dict[str, Decimal]:
+        out = {"合计": ZERO, "货物": ZERO, "工程": ZERO, "服务": ZERO}
+        for item in self.spec.procurement:
+            out["合计"] += item.amount
+            out[item.kind] += item.amount
+        return out
+
+    @property
+    def services_total(self) -> Decimal:
+        return sum((s.amount for s in self.spec.services), ZERO)
+
+    @property
+    def projects_total(self) -> Decimal:
+        return sum((p.amount for p in self.spec.projects), ZERO)
+
+    def changes(self) -> dict[str, Change]:
+        """Every 上年对比 the spec's prior-year figures allow."""
+        prior = self.spec.prior
+        if prior is None:
+            return {}
+        pairs: list[tuple[str, Decimal | None, Decimal | None]] = [
+            ("收入合计", self.income_total if self.spec.income else None, prior.income),
+            ("支出合计", self.total, prior.expenditure),
+            ("一般公共预算财政拨款", self.value("一般公共预算"), prior.general),
+            ("基本支出", self.value("基本支出"), prior.basic),
+            ("项目支出", self.value("项目支出"), prior.project),
+            ("机关运行经费", self.value("机关运行经费"), prior.operating),
+            ("政府采购", self.procurement()["合计"], prior.procurement),
+        ]
+        for source, amount in prior.income_by_source.items():
+            pairs.append((f"收入:{source}", self._income_of(source), amount))
+        for code, amount in prior.by_function.items():
+            pairs.append((f"功能:{code}", self.value(f"功能:{code}"), amount))
+        if prior.sangong:
+            s = prior.sangong
+            parts = {"因公出国（境）费": s.abroad, "公务接待费": s.reception, "公务用车购置费": s.car_purchase,
+                     "公务用车运行维护费": s.car_running}
+            known_parts = [v for v in parts.values() if v is not None]
+            total = s.total if s.total is not None else (sum(known_parts, ZERO) if len(known_parts) == 4 else None)
+            pairs.append(("三公经费", self.value("三公经费"), total))
+            pairs.extend((name, self.value(name), amount) for name, amount in parts.items())
+        return {name: Change.of(cur, pri) for name, cur, pri in pairs if cur is not None and pri is not None}
+
+    def _income_of(self, source: str) -> Decimal | None:
+        """This year's income of a source, as narratives compare it: a 财政拨款 source with its 上年结转
+        (重庆: 一般公共预算拨款 500.75 = 471.53 + 结转 29.21), a unit's own source as given."""
+        fund = FUND_OF.get(source)
+        if fund in FISCAL_FUNDS + ("财政专户",) and source in ("一般公共预算拨款", "政府性基金拨款", "国有资本经营预算拨款",
+                                                         "财政专户管理资金"):
+            return self.income_by_fund()[fund]
+        return self.income_sources.get(source)
+
+    # --- everything, for `show --json` --------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        def num(value: Decimal | None) -> str | None:
+            return None if value is None else plain(value)
+
+        def table(dim: str, columns: list[str], where: str = "") -> list[dict[str, Any]] | None:
+            if not self._dim_known(dim, where):
+                return None
+            return [{"编码": r.code, "名称": r.name, "级次": r.level, **{c: num(v) for c, v in zip(columns, r.values)}}
+                    for r in self.rollup(dim, columns, where)]
+
+        spec = self.spec
+        kinds = ["合计", "基本支出", "项目支出"]
+        return {
+            "单位": spec.unit.name, "年度": spec.year, "科目版本": self.catalog.edition,
+            "收入": {"合计": num(self.income_total), "本年收入": num(self.income_this_year),
+                   "来源": {k: num(v) for k, v in self.income_sources.items()},
+                   "上年结转": {k: num(v) for k, v in self.carryover.items()},
+                   "按资金性质": {k: num(v) for k, v in self.income_by_fund().items() if v}} if spec.income else None,
+            "支出": {"合计": num(self.total), "基本支出": num(self.value("基本支出")),
+                   "项目支出": num(self.value("项目支出")), "人员经费": num(self.value("人员经费")),
+                   "公用经费": num(self.value("公用经费")),
+                   "按资金性质": {k: num(v) for k, v in self.spending_by_fund().items() if v}},
+            "财政拨款": {fund: num(self.value(fund)) for fund in FISCAL_FUNDS},
+            "功能分类": table("功能", kinds),
+            "财政拨款功能分类": table("功能", kinds, "财政拨款"),
+            "部门经济分类": table("部门经济", kinds),
+            "基本支出部门经济分类": table("部门经济", ["合计", "人员经费", "公用经费"], "基本支出"),
+            "政府经济分类": table("政府经济", kinds),
+            "基本支出政府经济分类": table("政府经济", ["合计"], "基本支出"),
+            "三公经费": {k: num(v) for k, v in self.sangong().items()},
+            "机关运行经费": num(self.value("机关运行经费")),
+            "政府采购": {k: num(v) for k, v in self.procurement().items()},
+            "政府购买服务": num(self.services_total),
+            "项目": [{"名称": p.name, "金额": num(p.amount), "功能科目": p.function,
+                    "指标数": len(p.indicators)} for p in spec.projects],
+            "项目合计": num(self.projects_total),
+            "上年对比": {k: {"本年": num(c.current), "上年": num(c.prior), "增减额": num(c.diff),
+                         "增减方向": c.direction, "增减率": num(c.percent)} for k, c in self.changes().items()},
+            "公布数": [{"项": canonical(p.figure) if _parses(p.figure) else p.figure, "公布": num(p.amount),
+                     "计算": num(self.value(p.figure)) if _parses(p.figure) else None, "表": p.tables}
+                    for p in spec.published],
+        }
+
+    def _dim_known(self, dim: str, where: str = "") -> bool:
+        """Whether every entry in scope carries this classification (a table by it would foot)."""
+        scope = self.entries(where)
+        return bool(scope) and all(getattr(e, _ATTR[dim]) is not None for e in scope)
+
+
+def _parses(expr: str) -> bool:
+    try:
+        parse(expr)
+        return True
+    except ExprError:
+        return False
+
+
+def _level(dim: str, code: str) -> str:
+    from .catalog import LEVELS
+    return LEVELS[dim].get(len(code), "")
+
+
+def figures_for(spec: Spec, catalog: Catalog) -> Figures:
+    return Figures(spec, catalog)
+
+
+Predicate = Callable[[Entry], bool]

@@ -1,0 +1,72 @@
+"""Money: exact decimals read from the text the user typed, shown with two decimals (四舍五入)."""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+WAN = Decimal(10000)  # 元 per 万元
+
+_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+class AmountError(ValueError):
+    """A typed amount we refuse to guess at. `kind` becomes part of the finding code."""
+
+    def __init__(self, kind: str, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.kind, self.message, self.hint = kind, message, hint
+
+
+def parse_decimal(text: str, *, what: str = "金额") -> Decimal:
+    """Strict decimal from text: '0.1' stays 0.1; '1,008.14', '48万', '１２', '1e3' are refused with a hint."""
+    raw = text.strip()
+    if raw == "":
+        raise AmountError("format", f"{what}为空")
+    if _PLAIN.match(raw):
+        return Decimal(raw)
+    if re.fullmatch(r"[+-]?[\d,，]+(\.\d+)?", raw):
+        plain = re.sub(r"[,，]", "", raw)
+        raise AmountError("format", f"{what}「{raw}」含千分位逗号", f"直接写作 {plain}")
+    m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*(万元|万|元)", raw)
+    if m:
+        raise AmountError("unit", f"{what}「{raw}」带了单位「{m.group(2)}」",
+                          f"金额只写数字：写作 {m.group(1)}（单位由文件顶部的「金额单位」决定，默认万元）")
+    if re.search(r"[０-９．]", raw):
+        raise AmountError("format", f"{what}「{raw}」含全角数字或小数点", "请用半角数字，如 12.5")
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?%", raw):
+        raise AmountError("format", f"{what}「{raw}」是百分数", "此处应填写金额数字")
+    raise AmountError("format", f"{what}「{raw}」不是数字", "写作如 12.34 的数字，不带逗号、单位或公式")
+
+
+def show(amount: Decimal | None, *, blank_zero: bool = False) -> str:
+    """Two decimals as the forms print them; '' for None (and for zero when the form leaves zeros blank)."""
+    if amount is None or (blank_zero and amount == 0):
+        return ""
+    return f"{round2(amount):.2f}"
+
+
+def round2(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def tolerance(addends: int) -> Decimal:
+    """How far a sum of `addends` two-decimal figures may drift by rounding alone (尾差): half a cent
+    per rounded addend, at least 0.01 and never more than 0.05 万元."""
+    return min(max(Decimal("0.005") * addends, CENT), Decimal("0.05"))
+
+
+def plain(amount: Decimal) -> str:
+    """Exact decimal text without exponent or trailing zeros beyond two decimals ('500.746', '12.00')."""
+    text = format(amount.normalize(), "f")
+    if "." not in text:
+        return text + ".00"
+    whole, frac = text.split(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def number(value: Decimal) -> str:
+    """A plain number as people write it: 200, 299.5, 0.01 (no exponent, no padding)."""
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,73 @@
+"""Print findings for people (grouped by file, with the YAML line they point at) or as JSON."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from rich.console import Console
+from rich.markup import escape
+
+from .findings import Finding
+
+LABEL = {"error": "[bold red]错误[/]", "warning": "[yellow]警告[/]"}
+
+
+def _source_lines(file: str, cache: dict[str, list[str]]) -> list[str]:
+    if file not in cache:
+        try:
+            cache[file] = Path(file).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            cache[file] = []
+    return cache[file]
+
+
+def print_findings(console: Console, findings: Iterable[Finding], files: Iterable[str] = ()) -> None:
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_file[f.file or ""].append(f)
+    cache: dict[str, list[str]] = {}
+    for file in dict.fromkeys([*files, *by_file]):
+        items = sorted(by_file.get(file, []), key=lambda f: (f.line or 0, f.column or 0, f.code))
+        if not items:
+            console.print(f"[green]✓[/] {escape(file)}")
+            continue
+        errors = sum(f.is_error for f in items)
+        console.print(f"[bold]{escape(file)}[/]  {errors} 个错误，{len(items) - errors} 个警告", soft_wrap=True)
+        lines = _source_lines(file, cache)
+        for f in items:
+            where = f"{f.line}:{f.column or 1}" if f.line else "-"
+            console.print(f"  {where:>7}  {LABEL[f.severity]} [dim]{f.code}[/]  {escape(f.message)}", soft_wrap=True)
+            if f.path:
+                console.print(f"           [dim]位置：{escape(f.path)}[/]", soft_wrap=True)
+            if f.line and lines:
+                around = 2 if f.code == "E-YAML-SYNTAX" else 0
+                for n in range(max(1, f.line - around), min(len(lines), f.line + around) + 1):
+                    console.print(f"    [dim]{n:>5} |[/] {escape(lines[n - 1])}", highlight=False, soft_wrap=True)
+                    if n == f.line:
+                        col = f.column or 1
+                        pad = sum(2 if ord(ch) > 0x2E7F else 1 for ch in lines[n - 1][: col - 1])
+                        console.print(f"    [dim]      |[/] {' ' * pad}[red]^[/]", soft_wrap=True)
+            if f.hint:
+                console.print(f"           [cyan]提示：{escape(f.hint)}[/]", soft_wrap=True)
+        console.print()
+
+
+def summary(findings: list[Finding], files: int) -> str:
+    errors = sum(f.is_error for f in findings)
+    return f"{files} 个文件：{errors} 个错误，{len(findings) - errors} 个警告"
+
+
+def findings_json(results: list[tuple[str, list[Finding]]]) -> dict[str, Any]:
+    files = []
+    for file, findings in results:
+        errors = sum(f.is_error for f in findings)
+        files.append({"file": file, "ok": errors == 0, "errors": errors, "warnings": len(findings) - errors,
+                      "findings": [f.to_dict() for f in findings]})
+    return {"ok": all(f["ok"] for f in files), "errors": sum(f["errors"] for f in files),
+            "warnings": sum(f["warnings"] for f in files), "files": files}
+
+
+def dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,127 @@
+"""Load a spec file: YAML → data with positions → typed `Spec`, every problem a located finding."""
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..findings import Finding
+from .model import Spec
+from .yamlsrc import Document, read_document
+
+
+@dataclass
+class Loaded:
+    doc: Document
+    spec: Spec | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def load_spec(path: Path) -> Loaded:
+    doc = read_document(path)
+    out = Loaded(doc=doc, findings=list(doc.findings))
+    if doc.data is None:
+        return out
+    if not isinstance(doc.data, dict):
+        out.findings.append(doc.at("E-SCHEMA-TYPE", "规格文件的顶层应为「键: 值」映射（以 年度、单位 等键开头）", ()))
+        return out
+    unit = doc.data.get("金额单位")
+    try:
+        out.spec = Spec.model_validate(doc.data, context={"unit": unit})
+    except ValidationError as exc:
+        out.findings.extend(_schema_finding(doc, err) for err in exc.errors())
+    return out
+
+
+_TYPE_WORDS = {
+    "string_type": "文字", "int_type": "整数", "int_parsing": "整数", "int_from_float": "整数",
+    "list_type": "列表（每项以「- 」开头）", "dict_type": "映射（「键: 值」）", "model_type": "映射（「键: 值」）",
+    "model_attributes_type": "映射（「键: 值」）", "bool_type": "是/否", "bool_parsing": "是/否",
+}
+
+
+def _schema_finding(doc: Document, err: dict[str, Any]) -> Finding:
+    loc: tuple = tuple(err["loc"])
+    kind: str = err["type"]
+    ctx = err.get("ctx") or {}
+    label = _label(loc)
+    got = err.get("input")
+    if kind == "missing":
+        typo = difflib.get_close_matches(str(loc[-1]), list(got) if isinstance(got, dict) else [], n=1, cutoff=0.4)
+        return doc.at("E-SCHEMA-MISSING", f"缺少必填项「{loc[-1]}」" + (f"（在「{_label(loc[:-1])}」中）" if loc[:-1] else ""),
+                      loc[:-1], key=True, hint=f"「{typo[0]}」是否为「{loc[-1]}」的笔误？" if typo else None)
+    if kind == "extra_forbidden":
+        known = _aliases_at(loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.4)
+        hint = f"是否想写「{guess[0]}」？" if guess else ("此处可用的键：" + "、".join(known) if known else None)
+        return doc.at("E-SCHEMA-UNKNOWN-KEY", f"未知的键「{loc[-1]}」", loc, hint=hint, key=True)
+    if kind.startswith("amount_"):
+        code = {"amount_unit": "E-AMOUNT-UNIT", "amount_negative": "E-AMOUNT-NEGATIVE",
+                "amount_precision": "E-AMOUNT-PRECISION"}.get(kind, "E-AMOUNT-FORMAT")
+        return doc.at(code, f"{label}：{err['msg']}", loc, hint=ctx.get("hint") or None)
+    if kind in ("number_format", "date_format", "flag"):
+        return doc.at("E-SCHEMA-TYPE", f"{label}：{err['msg']}", loc, hint=ctx.get("hint") or None)
+    if kind == "literal_error":
+        return doc.at("E-SCHEMA-ENUM", f"{label}：「{got}」不是可选值", loc,
+                      hint="可选：" + str(ctx.get("expected", "")).replace("'", ""))
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return doc.at("E-SCHEMA-RANGE", f"{label}：「{got}」超出范围（{err['msg']}）", loc)
+    if kind in _TYPE_WORDS:
+        shown = "空" if got is None else f"「{_short(got)}」"
+        return doc.at("E-SCHEMA-TYPE", f"{label} 应为{_TYPE_WORDS[kind]}，实际为{shown}", loc)
+    return doc.at("E-SCHEMA-TYPE", f"{label}：{err['msg']}", loc)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "映射（" + "、".join(map(str, list(value)[:4])) + "…）"
+    if isinstance(value, list):
+        return f"列表（{len(value)} 项）"
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _label(loc: tuple) -> str:
+    from ..findings import format_path
+    return format_path(tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-"))))
+
+
+def _aliases_at(loc: tuple) -> list[str]:
+    """The YAML keys allowed at `loc` (for "did you mean")."""
+    model: Any = Spec
+    for part in loc:
+        model = _unwrap(model)
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        fld = next((f for f in model.model_fields.values() if f.alias == part), None)
+        if fld is None:
+            return []
+        model = fld.annotation
+    model = _unwrap(model)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias for f in model.model_fields.values() if f.alias]
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """Optional[X] / list[X] → X."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else tp
+            if len(args) != 1:
+                return tp
+        elif origin is list:
+            tp = typing.get_args(tp)[0]
+        elif origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        else:
+            return tp

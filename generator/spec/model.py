@@ -1,0 +1,409 @@
+"""The unit spec: what a unit authors for one budget year, and only that (nothing derivable).
+
+Attribute names are English for the code; the YAML keys (aliases) are Chinese for the people who write
+them. Amounts are exact `Decimal` 万元 (a spec written in 元 is converted on load). Codes (科目) stay
+text here — "2010301" or "2010301 行政运行" — and are resolved against the catalog by the checks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
+                      WithJsonSchema)
+from pydantic_core import PydanticCustomError
+
+from ..money import WAN, AmountError, parse_decimal
+
+# --- value types -------------------------------------------------------------------------------------
+
+_AMOUNT_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^[+-]?\d+(\.\d+)?$"}]}
+
+
+def _amount(value: Any, info: ValidationInfo) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise PydanticCustomError("amount_format", "应为金额数字，实际为 {got}", {"got": type(value).__name__})
+    try:
+        amount = parse_decimal(str(value))
+    except AmountError as exc:
+        raise PydanticCustomError(f"amount_{exc.kind}", exc.message, {"hint": exc.hint or ""}) from None
+    if amount < 0:
+        raise PydanticCustomError("amount_negative", "金额「{text}」为负数", {"text": str(value),
+                                  "hint": "预算金额不能为负；调减请在上年对比中体现"})
+    in_yuan = (info.context or {}).get("unit") == "元"
+    decimals = -amount.as_tuple().exponent if amount.as_tuple().exponent < 0 else 0
+    if decimals > (2 if in_yuan else 6):
+        raise PydanticCustomError("amount_precision", "金额「{text}」的小数位超过了「分」", {
+            "text": str(value), "hint": "元最多两位小数，万元最多六位小数"})
+    return amount / WAN if in_yuan else amount
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise PydanticCustomError("number_format", "应为数字")
+    try:
+        return parse_decimal(str(value), what="数值")
+    except AmountError as exc:
+        raise PydanticCustomError("number_format", exc.message, {"hint": exc.hint or ""}) from None
+
+
+def _flag(value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text in {"是", "true", "yes", "y", "1", "√"}:
+        return True
+    if text in {"否", "false", "no", "n", "0", "×"}:
+        return False
+    raise PydanticCustomError("flag", "应填「是」或「否」，实际为「{text}」", {"text": str(value)})
+
+
+def _text(value: str) -> str:
+    return value.rstrip("\n")  # a YAML block scalar's final newline is layout, not content
+
+
+def _date(value: Any) -> dt.date:
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2})日?", text)
+    if not m:
+        raise PydanticCustomError("date_format", "日期「{text}」无法识别", {"text": text, "hint": "写作 2023-04-15"})
+    try:
+        return dt.date(*map(int, m.groups()))
+    except ValueError:
+        raise PydanticCustomError("date_format", "日期「{text}」不存在", {"text": text, "hint": "写作 2023-04-15"})
+
+
+Money = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema({**_AMOUNT_SCHEMA, "description": "金额（默认万元）"})]
+Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema(_AMOUNT_SCHEMA)]
+Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"enum": ["是", "否", True, False]})]
+Text = Annotated[str, AfterValidator(_text)]
+Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "description": "日期，如 2023-04-15"})]
+Code = Annotated[str, Field(description="科目编码，可带名称，如「2010301 行政运行」")]
+Count = Annotated[int, Field(ge=0)]
+
+
+def F(alias: str, description: str | None = None, **kw: Any) -> Any:
+    """A field read from the Chinese YAML key `alias`."""
+    return Field(alias=alias, description=description, **kw)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True, validate_default=False)
+
+
+SOURCE_NAMES = ("一般公共预算拨款", "经费拨款", "定额补助", "纳入预算管理的非税收入拨款", "政府性基金拨款",
+                "国有资本经营预算拨款", "财政专户管理资金", "事业收入", "事业单位经营收入", "上级补助收入",
+                "附属单位上缴收入", "其他收入")
+Source = Literal[SOURCE_NAMES]  # type: ignore[valid-type]
+
+# --- unit facts --------------------------------------------------------------------------------------
+
+
+class StaffGroup(Model):
+    category: str = F("类别")
+    count: Count = F("人数")
+
+
+class Staff(Model):
+    authorized: Count | None = F("编制", "核定编制人数", default=None)
+    on_post: Count | None = F("在编", "在编在岗人数（余编 = 编制 - 在编）", default=None)
+    actual: Count | None = F("实有", "实有人数", default=None)
+    actual_groups: list[StaffGroup] = F("实有构成", "实有人数的构成，人数之和应等于实有", default=[])
+    retired_veteran: Count | None = F("离休", default=None)
+    retired: Count | None = F("退休", default=None)
+    survivors: Count | None = F("遗属", default=None)
+
+
+class Vehicles(Model):
+    authorized: Count | None = F("编制", "车辆编制（辆）", default=None)
+    actual: Count | None = F("实有", "实有车辆（辆）", default=None)
+
+
+class Unit(Model):
+    name: str = F("名称", "单位全称，如「株洲市石峰区学林街道办事处」")
+    code: str | None = F("编码", "单位编码", default=None)
+    department: str | None = F("主管部门", default=None)
+    department_code: str | None = F("主管部门编码", default=None)
+    kind: Literal["行政", "参公", "事业"] | None = F("性质", "单位性质：行政、参公（参照公务员法管理）或事业", default=None)
+    funding: str | None = F("经费形式", "如「财政全额拨款」", default=None)
+    duties: Text | None = F("职能职责", default=None)
+    composition: Text | None = F("单位构成", default=None)
+    staff: Staff | None = F("人员", default=None)
+    vehicles: Vehicles | None = F("车辆", default=None)
+    contact: str | None = F("联系人", default=None)
+    phone: str | None = F("联系电话", default=None)
+    preparer: str | None = F("填表人", default=None)
+    head: str | None = F("单位负责人", default=None)
+    finance_head: str | None = F("财务负责人", default=None)
+    filed_on: Date | None = F("填报日期", default=None)
+
+
+# --- income ------------------------------------------------------------------------------------------
+
+
+class CarryOver(Model):
+    general: Money | None = F("一般公共预算拨款", default=None)
+    fund: Money | None = F("政府性基金拨款", default=None)
+    state_capital: Money | None = F("国有资本经营预算拨款", default=None)
+    special_account: Money | None = F("财政专户管理资金", default=None)
+    own: Money | None = F("单位资金", "事业收入等单位资金的结转", default=None)
+
+
+class Income(Model):
+    """收入预算 by source. Give 一般公共预算拨款 directly or by its parts (经费拨款, 定额补助, 非税收入拨款)."""
+
+    general: Money | None = F("一般公共预算拨款", default=None)
+    appropriation: Money | None = F("经费拨款", "一般公共预算拨款中的经费拨款（湖南：财政预算全额拨款）", default=None)
+    quota: Money | None = F("定额补助", "一般公共预算拨款中的财政预算定额补助", default=None)
+    non_tax: Money | None = F("纳入预算管理的非税收入拨款", default=None)
+    fund: Money | None = F("政府性基金拨款", default=None)
+    state_capital: Money | None = F("国有资本经营预算拨款", default=None)
+    special_account: Money | None = F("财政专户管理资金", default=None)
+    operations: Money | None = F("事业收入", default=None)
+    business: Money | None = F("事业单位经营收入", default=None)
+    superior: Money | None = F("上级补助收入", default=None)
+    subsidiary: Money | None = F("附属单位上缴收入", default=None)
+    other: Money | None = F("其他收入", default=None)
+    carryover: CarryOver | None = F("上年结转", default=None)
+
+
+# --- expenditure -------------------------------------------------------------------------------------
+
+
+class BasicLine(Model):
+    """One 基本支出 line: 功能科目 × 经济科目 × 金额."""
+
+    function: Code | None = F("功能科目", "支出功能分类科目（项，7 位）", default=None)
+    economic: Code | None = F("经济科目", "部门预算支出经济分类科目（款，5 位）", default=None)
+    government: Code | None = F("政府经济科目", "政府预算支出经济分类科目（款）；不填则按两套经济分类对照表推出", default=None)
+    amount: Money = F("金额")
+    source: Source | None = F("资金来源", default=None)
+    carryover: Flag = F("上年结转", "由上年结转资金安排", default=False)
+    staff: Literal["人员经费", "公用经费"] | None = F("经费类型", "未填经济科目时可注明人员经费或公用经费", default=None)
+    note: Text | None = F("说明", default=None)
+
+
+class Indicator(Model):
+    level1: str | None = F("一级", "一级指标，如 产出指标、效益指标、满意度指标、成本指标", default=None)
+    level2: str | None = F("二级", "二级指标，如 数量指标、质量指标、时效指标、社会效益指标", default=None)
+    name: Text | None = F("三级", "三级指标（指标名称 / 指标内容）", default=None)
+    value: Text | None = F("指标值", "指标值，可含比较符与单位，如「≥95%」「10个部门」", default=None)
+    unit: str | None = F("计量单位", default=None)
+    nature: str | None = F("指标性质", "≥ ≤ = > < 或 定性", default=None)
+    weight: Number | None = F("权重", "指标权重（分）", default=None)
+    standard: Text | None = F("绩效标准", default=None)
+    basis: Text | None = F("目标值来源", default=None)
+    remark: Text | None = F("备注", default=None)
+    core: Flag | None = F("核心指标", "是否核心指标", default=None)
+
+
+class DetailLine(Model):
+    """支出明细及测算说明."""
+
+    item: Text = F("内容", "支出内容简介")
+    detail: Text | None = F("明细", "支出明细", default=None)
+    amount: Money = F("金额")
+    basis: Text | None = F("测算依据", "支出测算依据及过程说明", default=None)
+
+
+class SummaryGoals(Model):
+    """Goals as a summary form (株洲 附表2) prints them, where they differ from the project form's."""
+
+    period: Text | None = F("实施期目标", default=None)
+    annual: Text | None = F("年度目标", default=None)
+
+
+class Project(Model):
+    name: str = F("名称")
+    code: str | None = F("编码", default=None)
+    category: str | None = F("类别", "项目类别/类型，如 一般性项目、专项、政府投资项目", default=None)
+    program: str | None = F("一级项目", "所属一级项目名称", default=None)
+    special_fund: str | None = F("所属专项", "株洲附表3：所属专项名称", default=None)
+    department: str | None = F("主管部门", "业务主管部门", default=None)
+    amount: Money = F("金额", "本年度预算金额")
+    total: Money | None = F("总金额", "项目总金额（跨年度项目）", default=None)
+    function: Code | None = F("功能科目", default=None)
+    economic: dict[str, Money] = F("经济科目", "按部门经济科目的分解：{科目: 金额}，合计应等于金额", default={})
+    source: Source | None = F("资金来源", default=None)
+    carryover: Flag = F("上年结转", default=False)
+    fiscal: Money | None = F("财政拨款资金", default=None)
+    other_funds: Money | None = F("其他资金", default=None)
+    central_transfer: Money | None = F("中央转移支付资金", default=None)
+    service_purchase: Money | None = F("政府购买服务资金", default=None)
+    local: Money | None = F("本级安排", default=None)
+    superior: Money | None = F("上级补助", default=None)
+    execution_weight: Number | None = F("预算执行率权重", default=None)
+    period: str | None = F("实施期", "如「2023年」「2023.1.1-2023.12.31」", default=None)
+    start: Date | None = F("开始日期", default=None)
+    end: Date | None = F("完成日期", default=None)
+    use_kind: str | None = F("资金用途", "如「基础设施建设类」", default=None)
+    overview: Text | None = F("项目概况", default=None)
+    purpose: Text | None = F("项目用途", default=None)
+    basis: Text | None = F("立项依据", default=None)
+    fixed_assets: Money | None = F("固定资产采购金额", default=None)
+    procurement_items: Text | None = F("采购品目", default=None)
+    period_goal: Text | None = F("中期目标", "实施期/项目总（中期）绩效目标", default=None)
+    annual_goal: Text | None = F("年度目标", "年度/当年绩效目标", default=None)
+    summary: SummaryGoals | None = F("汇总表", "汇总表中另行填写的目标（空字符串表示留空）", default=None)
+    indicators: list[Indicator] = F("指标", default=[])
+    details: list[DetailLine] = F("支出明细", default=[])
+    note: Text | None = F("备注", default=None)
+
+
+class Program(Model):
+    """一级项目 of the 主管部门 whose 绩效目标表 the unit publishes (重庆 一般性项目/重点专项). Not in the ledger."""
+
+    name: str = F("名称")
+    kind: str | None = F("类型", "一般性项目 或 重点专项", default=None)
+    issuer: str | None = F("编制单位", default=None)
+    department: str | None = F("业务主管部门", default=None)
+    amount: Money = F("当年预算")
+    overview: Text | None = F("项目概况", default=None)
+    basis: Text | None = F("立项依据", default=None)
+    annual_goal: Text | None = F("当年绩效目标", default=None)
+    indicators: list[Indicator] = F("指标", default=[])
+
+
+class KeyTask(Model):
+    item: Text = F("事项")
+    owner: str | None = F("责任单位", default=None)
+    goal: Text | None = F("目标", default=None)
+
+
+class Performance(Model):
+    """部门（单位）整体绩效目标."""
+
+    annual_goal: Text | None = F("年度目标", "当年整体绩效目标", default=None)
+    duties: Text | None = F("职责概述", "默认取 单位.职能职责", default=None)
+    tasks: list[KeyTask] = F("重点工作", default=[])
+    indicators: list[Indicator] = F("指标", default=[])
+    special_summary: SummaryGoals | None = F("专项汇总", "专项资金汇总表合计行的目标", default=None)
+
+
+class ProcurementItem(Model):
+    project: str | None = F("项目", "采购项目名称", default=None)
+    item: str | None = F("品目", "采购目录名称", default=None)
+    kind: Literal["货物", "工程", "服务"] = F("类别")
+    quantity: Number | None = F("数量", default=None)
+    unit: str | None = F("计量单位", default=None)
+    amount: Money = F("金额")
+    function: Code | None = F("功能科目", default=None)
+    source: Source | None = F("资金来源", default=None)
+    carryover: Flag = F("上年结转", default=False)
+    note: Text | None = F("备注", default=None)
+
+
+class ServiceItem(Model):
+    project: str = F("项目", "购买服务项目名称")
+    detail: str | None = F("具体项目", default=None)
+    fund_project: str | None = F("资金项目", default=None)
+    amount: Money = F("金额")
+    source: Source | None = F("资金来源", default=None)
+    provider_kind: str | None = F("承接主体类别", default=None)
+    beneficiary: str | None = F("直接受益对象", default=None)
+    goal: Text | None = F("绩效目标", default=None)
+
+
+class Assets(Model):
+    as_of: str | None = F("截至", "如「2022年12月」", default=None)
+    vehicles: Count | None = F("车辆", default=None)
+    general_equipment: Count | None = F("单价50万元以上通用设备", default=None)
+    special_equipment: Count | None = F("单价100万元以上专用设备", default=None)
+    note: Text | None = F("说明", default=None)
+
+
+class PriorSangong(Model):
+    total: Money | None = F("合计", "只知合计时填写；填了各项时应等于各项之和", default=None)
+    abroad: Money | None = F("因公出国（境）费", default=None)
+    reception: Money | None = F("公务接待费", default=None)
+    car_purchase: Money | None = F("公务用车购置费", default=None)
+    car_running: Money | None = F("公务用车运行维护费", default=None)
+
+
+class Prior(Model):
+    """上年数：the previous year's figures the comparisons need."""
+
+    income: Money | None = F("收入合计", default=None)
+    income_by_source: dict[str, Money] = F("收入", "按来源：{一般公共预算拨款: 金额, …}", default={})
+    expenditure: Money | None = F("支出合计", default=None)
+    general: Money | None = F("一般公共预算财政拨款", "一般公共预算财政拨款支出", default=None)
+    basic: Money | None = F("基本支出", default=None)
+    project: Money | None = F("项目支出", default=None)
+    by_function: dict[str, Money] = F("功能分类", "按功能分类类级：{201: 金额, …}", default={})
+    sangong: PriorSangong | None = F("三公经费", default=None)
+    operating: Money | None = F("机关运行经费", default=None)
+    procurement: Money | None = F("政府采购", default=None)
+
+
+class Reason(Model):
+    change: Text | None = F("增减原因", default=None)
+    use: Text | None = F("主要用途", default=None)
+
+
+class Narrative(Model):
+    """Words the 情况说明 needs beside the numbers."""
+
+    income: Reason | None = F("收入", default=None)
+    expenditure: Reason | None = F("支出", default=None)
+    general: Reason | None = F("一般公共预算财政拨款", default=None)
+    basic: Reason | None = F("基本支出", default=None)
+    project: Reason | None = F("项目支出", default=None)
+    sangong: Reason | None = F("三公经费", default=None)
+    operating: Reason | None = F("机关运行经费", default=None)
+    procurement: Reason | None = F("政府采购", default=None)
+
+
+class Published(Model):
+    """A figure as printed where it differs from the ledger by rounding (公布数): check explains it as 尾差,
+    documents show it as published."""
+
+    figure: str = F("项", "数字的表达式，如「合计」「政府经济:50101」「功能:2010301&基本支出」")
+    amount: Money = F("金额")
+    tables: list[str] = F("表", "仅在这些表中按公布数显示（留空表示所有表）", default=[])
+    note: Text | None = F("说明", default=None)
+
+
+class Spec(Model):
+    year: int = F("年度", "预算年度", ge=2000, le=2100)
+    format: str | None = F("格式", "公开格式，如 mof、chongqing、hunan、zhuzhou、shenzhen", default=None)
+    money_unit: Literal["万元", "元"] = F("金额单位", "本文件金额的单位", default="万元")
+    edition: int | None = F("科目版本", "政府收支分类科目版本年度，默认同预算年度", default=None)
+    unit: Unit = F("单位")
+    income: Income | None = F("收入", default=None)
+    basic: list[BasicLine] = F("基本支出", default=[])
+    projects: list[Project] = F("项目", default=[])
+    programs: list[Program] = F("一级项目", default=[])
+    performance: Performance | None = F("整体绩效", default=None)
+    procurement: list[ProcurementItem] = F("政府采购", default=[])
+    services: list[ServiceItem] = F("政府购买服务", default=[])
+    assets: Assets | None = F("国有资产", default=None)
+    prior: Prior | None = F("上年", default=None)
+    narrative: Narrative | None = F("说明", default=None)
+    published: list[Published] = F("公布数", default=[])
+
+    @property
+    def catalog_edition(self) -> int:
+        return self.edition or self.year
+
+
+def _loosen(node: Any) -> None:
+    """The loader keeps every scalar's text, so `编码: 018004` or `功能科目: 2010301` are fine as text;
+    tell editors so (YAML sees them as numbers)."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not ({"pattern", "enum", "format"} & node.keys()):
+            node["type"] = ["string", "number"]
+        for child in node.values():
+            _loosen(child)
+    elif isinstance(node, list):
+        for child in node:
+            _loosen(child)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Spec.model_json_schema(by_alias=True)
+    _loosen(schema)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "yusuan 单位预算规格"
+    return schema
