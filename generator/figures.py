@@ -169,6 +169,8 @@ class Figures:
         spec that gives none): such a figure is unknown, not zero. Entries lacking an attribute that others
         in scope have simply do not match it (a project without 经济科目 breakdown has no 三公经费)."""
         terms = parse(expr)
+        if self.spec.basic is None and not any(t.dim == "kind" and t.values == ("项目支出",) for t in terms):
+            return False  # 基本支出 not provided: nothing that includes it is known
         for term in terms:
             attr = _ATTR.get(term.dim) or ("staff" if term.dim == "staff" else None)
             if attr is None:
@@ -225,8 +227,8 @@ class Figures:
         return None
 
     @property
-    def total(self) -> Decimal:
-        return sum((e.amount for e in self.ledger), ZERO)
+    def total(self) -> Decimal | None:
+        return self.value("")
 
     def rollup(self, dim: str, columns: Iterable[str] = ("合计",), where: str = "") -> list[Row]:
         """Rows of a classified table: every 类/款(/项) that has an amount, then values per column.
@@ -258,7 +260,7 @@ class Figures:
     @cached_property
     def spec_names(self) -> dict[str, str]:
         """Names the spec itself gives to codes ('2101109 其他…'), used for codes the catalog lacks."""
-        refs: list[str] = [x for line in self.spec.basic for x in (line.function, line.economic) if x]
+        refs: list[str] = [x for line in self.spec.basic_lines for x in (line.function, line.economic) if x]
         refs += [x for p in self.spec.projects for x in (p.function, *p.economic.keys()) if x]
         refs += [p.function for p in self.spec.procurement if p.function]
         out: dict[str, str] = {}
@@ -387,6 +389,7 @@ class Figures:
             "财政拨款": {fund: num(self.value(fund)) for fund in FISCAL_FUNDS},
             "功能分类": table("功能", kinds),
             "财政拨款功能分类": table("功能", kinds, "财政拨款"),
+            "功能分类按资金性质": table("功能", ["合计", *(f for f in FUNDS if any(e.fund == f for e in self.ledger))]),
             "部门经济分类": table("部门经济", kinds),
             "基本支出部门经济分类": table("部门经济", ["合计", "人员经费", "公用经费"], "基本支出"),
             "政府经济分类": table("政府经济", kinds),

@@ -89,7 +89,7 @@ def build_ledger(spec: Spec, catalog: Catalog) -> list[Entry]:
         entries.append(Entry(amount, kind_, code(function), econ, gov, source or fallback, carryover, staff,
                              project, path))
 
-    for i, line in enumerate(spec.basic):
+    for i, line in enumerate(spec.basic_lines):
         add(line.amount, "基本支出", line.function, line.economic, line.source, line.carryover, line.staff, None,
             ("基本支出", i), line.government)
     for i, p in enumerate(spec.projects):

@@ -36,7 +36,7 @@ def show_figures(console: Console, fig: Figures) -> None:
     for label, expr in (("支出：基本支出", "基本支出"), ("　其中：人员经费", "人员经费"), ("　　　　公用经费", "公用经费"),
                         ("支出：项目支出", "项目支出")):
         overview.add_row(label, _m(fig.value(expr)))
-    overview.add_row("[bold]支出合计[/]", f"[bold]{_m(fig.total if fig.ledger else None)}[/]")
+    overview.add_row("[bold]支出合计[/]", f"[bold]{_m(fig.total)}[/]")
     console.print(overview)
 
     if fig._dim_known("功能"):

@@ -15,7 +15,7 @@ LEVEL_WORD = {"功能": "项（7 位）", "部门经济": "款（5 位）", "政
 def refs(ctx: Context) -> Iterator[tuple[str, str, PathT]]:
     """(expected classification, reference text, path) for every code the spec names."""
     spec = ctx.spec
-    for i, line in enumerate(spec.basic):
+    for i, line in enumerate(spec.basic_lines):
         if line.function:
             yield "功能", line.function, ("基本支出", i, "功能科目")
         if line.economic:
@@ -88,7 +88,7 @@ def _problems(ctx: Context, expected: str, text: str) -> Iterator[tuple[str, str
 
 def economic_mapping(ctx: Context) -> Iterable[Finding]:
     """A 政府经济科目 stated on a line should be the one the 对照表 gives for its 部门经济科目."""
-    for i, line in enumerate(ctx.spec.basic):
+    for i, line in enumerate(ctx.spec.basic_lines):
         econ, gov = split_ref(line.economic or "")[0], split_ref(line.government or "")[0]
         if not (econ and gov):
             continue

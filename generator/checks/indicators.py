@@ -31,8 +31,7 @@ def owners(ctx: Context) -> Iterator[Owner]:
     for i, p in enumerate(spec.programs):
         yield Owner(f"一级项目「{p.name}」", ("一级项目", i), p.indicators, p.amount, categorised=False)
     if spec.performance is not None:
-        total = ctx.figures.total if ctx.figures.ledger else None
-        yield Owner("整体绩效", ("整体绩效",), spec.performance.indicators, total)
+        yield Owner("整体绩效", ("整体绩效",), spec.performance.indicators, ctx.figures.total)
 
 
 def values(ctx: Context) -> Iterable[Finding]:

@@ -372,7 +372,7 @@ class Spec(Model):
     edition: int | None = F("科目版本", "政府收支分类科目版本年度，默认同预算年度", default=None)
     unit: Unit = F("单位")
     income: Income | None = F("收入", default=None)
-    basic: list[BasicLine] = F("基本支出", default=[])
+    basic: list[BasicLine] | None = F("基本支出", "基本支出各行；不写此键表示未提供（相关数字为未知），写 [] 表示没有基本支出", default=None)
     projects: list[Project] = F("项目", default=[])
     programs: list[Program] = F("一级项目", default=[])
     performance: Performance | None = F("整体绩效", default=None)
@@ -382,6 +382,10 @@ class Spec(Model):
     prior: Prior | None = F("上年", default=None)
     narrative: Narrative | None = F("说明", default=None)
     published: list[Published] = F("公布数", default=[])
+
+    @property
+    def basic_lines(self) -> list[BasicLine]:
+        return self.basic or []
 
     @property
     def catalog_edition(self) -> int:
