@@ -86,6 +86,29 @@ def show(specs: Specs, as_json: AsJson = False, codes: Codes = None, format: For
 
 
 @app.command()
+def build(specs: Specs,
+          output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹")] = Path("build"),
+          codes: Codes = None, format: FormatOpt = None) -> None:
+    """生成文书：OUT/<年度>/<单位名称>/<文档>.xlsx。有错误的规格不生成（先打印其问题）。"""
+    from .build import build as build_one
+    failed = False
+    for path in _files(specs):
+        checked = check_file(path, codes, format)
+        errors = [f for f in checked.findings if f.is_error]
+        if errors:
+            print_findings(err, errors, [str(path)])
+        result = build_one(checked, output)
+        if result.findings:
+            failed = True
+            print_findings(err, result.findings, [])
+        for file in result.files:
+            out.print(f"[green]✓[/] {file}")
+        if not result.files and not result.findings:
+            out.print(f"[dim]- {path}：格式「{checked.format.name}」没有表格文书[/]")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
 def schema(output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而非标准输出")] = None) -> None:
     """输出规格的 JSON Schema（编辑器据此自动补全与校验）。"""
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"

@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any, Callable, Iterable
 
 from .catalog import Catalog, split_ref
-from .ledger import (FISCAL_FUNDS, FUND_OF, FUNDS, Entry, build_ledger, income_carryover, income_sources)
+from .ledger import (FISCAL_FUNDS, FUND_OF, FUNDS, GENERAL_PARTS, Entry, build_ledger, income_carryover, income_sources)
 from .money import ZERO, plain, round2
 from .spec.model import Spec
 
@@ -70,24 +70,29 @@ class Term:
             return f"{self.dim}:{joined}"
         if self.dim == "project":
             return f"项目:{joined}"
+        if len(self.values) > 1:
+            return {"fund": "资金", "source": "来源"}[self.dim] + ":" + joined
         return joined
 
 
 def parse(expr: str) -> tuple[Term, ...]:
-    """Parse a figure expression into canonical, sorted terms. Raises ExprError."""
+    """Parse a figure expression into canonical, sorted terms. Terms on the same dimension intersect
+    (财政拨款&一般公共预算 = 一般公共预算; 功能:201&功能:2010301 = 功能:2010301). Raises ExprError."""
     terms: dict[str, Term] = {}
     for token in (t.strip() for t in str(expr).split("&")):
         if token in ("", "合计"):
             continue
-        if token in NAMED:
-            for term in parse(NAMED[token]):
-                terms[term.dim] = term
-            continue
-        term = _term(token)
-        if term.dim in terms:
-            raise ExprError(f"「{expr}」中「{term.dim}」出现了两次")
-        terms[term.dim] = term
+        for term in (parse(NAMED[token]) if token in NAMED else (_term(token),)):
+            terms[term.dim] = _intersect(terms[term.dim], term) if term.dim in terms else term
     return tuple(sorted(terms.values(), key=lambda t: _DIMS.index(t.dim)))
+
+
+def _intersect(a: Term, b: Term) -> Term:
+    if a.dim in _ATTR:  # code prefixes: keep the narrower of each overlapping pair
+        values = {x if len(x) >= len(y) else y for x in a.values for y in b.values if x.startswith(y) or y.startswith(x)}
+    else:
+        values = set(a.values) & set(b.values)
+    return Term(a.dim, tuple(sorted(values)))
 
 
 def _term(token: str) -> Term:
@@ -112,10 +117,25 @@ def _term(token: str) -> Term:
     if token in FUNDS:
         return Term("fund", (token,))
     if token == "财政拨款":
-        return Term("fund", FISCAL_FUNDS)
+        return Term("fund", tuple(sorted(FISCAL_FUNDS)))
     if token in FUND_OF:
         return Term("source", (token,))
     raise ExprError(f"无法识别「{token}」")
+
+
+INCOME_HEADS = ("收入合计", "本年收入", "上年结转收入", "收入")
+
+
+def is_income(expr: str) -> bool:
+    head = expr.strip().partition(":")[0]
+    return head in INCOME_HEADS
+
+
+def scoped(scope: str, expr: str) -> str:
+    """`expr` within a table's scope (income figures have none)."""
+    if is_income(expr) or not scope:
+        return expr
+    return f"{scope}&{expr}" if expr and expr != "合计" else scope
 
 
 def canonical(expr: str) -> str:
@@ -183,18 +203,21 @@ class Figures:
         return True
 
     def value(self, expr: str = "") -> Decimal | None:
+        if is_income(expr):
+            return self.income(expr)
         key = canonical(expr)
         if key not in self._cache:
             self._cache[key] = sum((e.amount for e in self.entries(key)), ZERO) if self.known(key) else None
         return self._cache[key]
 
-    def shown(self, expr: str = "", table: str | None = None) -> Decimal | None:
-        """The figure as a document prints it: the published value where the spec states one, else the
-        computed value rounded to two decimals."""
-        published = self.published_value(expr, table)
+    def shown(self, expr: str = "", table: str | None = None, scope: str = "") -> Decimal | None:
+        """The figure as a document prints it — `expr` within a table's `scope` — : the published value
+        where the spec states one, else the computed value rounded to two decimals."""
+        full = scoped(scope, expr)
+        published = self.published_value(full, table, placed_by=expr)
         if published is not None:
             return published
-        value = self.value(expr)
+        value = self.value(full)
         return None if value is None else round2(value)
 
     def _selection(self, expr: str) -> tuple[frozenset[int], frozenset[str]]:
@@ -213,16 +236,18 @@ class Figures:
                 continue  # reported by the checks
         return out
 
-    def published_value(self, expr: str, table: str | None = None) -> Decimal | None:
-        """A 公布数 applies to every figure made of exactly the same ledger amounts and placed by the same
-        classifications, in the tables it names: 政府经济:50101 is also 基本支出&政府经济:50101 (the 合计
-        row of a 基本支出 table) when all 50101 spending is 基本支出, but not 功能:2010301&政府经济:50101
-        (the 行政运行 row), which may print differently."""
-        if not self._published:
+    def published_value(self, expr: str, table: str | None = None, placed_by: str | None = None) -> Decimal | None:
+        """A 公布数 applies, in the tables it names, to a figure made of exactly the same ledger amounts
+        whose row and column classifications (`placed_by`, the figure without its table's scope) are
+        among the published figure's own: 政府经济:50101 also prints the 合计 row of a 基本支出 table when
+        all 50101 spending is 基本支出, but not the 行政运行 row (功能:2010301&政府经济:50101), which a
+        table may print differently."""
+        if not self._published or is_income(expr):
             return None
-        selection = self._selection(expr)
-        for chosen, amount, tables in self._published:
-            if chosen[0] and chosen == selection and (not tables or table is None or table in tables):
+        amounts, _ = self._selection(expr)
+        placing = self._selection(placed_by)[1] if placed_by is not None else self._selection(expr)[1]
+        for (chosen, dims), amount, tables in self._published:
+            if chosen and chosen == amounts and placing <= dims and (not tables or table is None or table in tables):
                 return amount
         return None
 
@@ -291,11 +316,40 @@ class Figures:
     def income_total(self) -> Decimal:
         return self.income_this_year + sum(self.carryover.values(), ZERO)
 
-    def income_by_fund(self) -> dict[str, Decimal]:
+    def income(self, expr: str) -> Decimal | None:
+        """Income figures: 收入合计; 本年收入[:X]; 上年结转收入[:资金性质|财政拨款]; 收入:X — where X is a
+        来源, a 资金性质 or 财政拨款, alternatives joined by `|`. 收入:<资金性质> includes that fund's 上年结转
+        (重庆: 一般公共预算资金 500.75 = 471.53 + 结转 29.21)."""
+        if self.spec.income is None:
+            return None
+        head, _, what = expr.strip().partition(":")
+        if head == "收入合计":
+            return self.income_total
+        if not what:
+            return {"本年收入": self.income_this_year, "上年结转收入": sum(self.carryover.values(), ZERO)}.get(head)
+        return sum((self._income_part(head, w.strip()) for w in what.split("|")), ZERO)
+
+    def _income_part(self, head: str, what: str) -> Decimal:
+        funds = FISCAL_FUNDS if what == "财政拨款" else (what,) if what in FUNDS else None
+        carried = sum((self.carryover.get(f, ZERO) for f in funds), ZERO) if funds else ZERO
+        if head == "上年结转收入":
+            if funds is None:
+                raise ExprError(f"上年结转按资金性质计（{'、'.join(FUNDS)} 或 财政拨款），不是「{what}」")
+            return carried
+        if funds:
+            this_year = self.income_by_fund(carryover=False)
+            return sum((this_year[f] for f in funds), ZERO) + (carried if head == "收入" else ZERO)
+        if what in FUND_OF:
+            if what == "一般公共预算拨款" and what not in self.income_sources:
+                return sum((self.income_sources.get(p, ZERO) for p in GENERAL_PARTS), ZERO)
+            return self.income_sources.get(what, ZERO)
+        raise ExprError(f"无法识别收入来源「{what}」")
+
+    def income_by_fund(self, carryover: bool = True) -> dict[str, Decimal]:
         out = {fund: ZERO for fund in FUNDS}
         for source, amount in self.income_sources.items():
             out[FUND_OF[source]] += amount
-        for fund, amount in self.carryover.items():
+        for fund, amount in self.carryover.items() if carryover else ():
             out[fund] += amount
         return out
 

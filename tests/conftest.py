@@ -25,3 +25,32 @@ def checked():
             cache[path] = check_file(path)
         return cache[path]
     return get
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, checked):
+    """Build each seed spec's documents once per session: {file name: path}."""
+    from generator.build import build
+    out = tmp_path_factory.mktemp("build")
+    cache = {}
+
+    def get(path: Path) -> dict[str, Path]:
+        if path not in cache:
+            result = build(checked(path), out)
+            assert not result.findings, result.findings
+            cache[path] = {f.name: f for f in result.files}
+        return cache[path]
+    return get
+
+
+def sheet_rows(ws) -> list[tuple]:
+    """The sheet's rows as values, trailing empty rows dropped."""
+    return [tuple(row) for row in ws.iter_rows(values_only=True)]
+
+
+def row_with(ws, column: int, text: str) -> tuple:
+    """The first row whose cell in `column` (1-based) equals `text`."""
+    for row in ws.iter_rows(values_only=True):
+        if row[column - 1] == text:
+            return row
+    raise AssertionError(f"{ws.title}: no row with {text!r} in column {column}")

@@ -49,6 +49,7 @@ def parent_of(code: str) -> str | None:
     return code[:-2] if len(code) > 3 else None
 
 
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _REF = re.compile(r"^\s*(\d+)\s*[-－—_、.．:：]?\s*(.*?)\s*$")
 
 
@@ -63,7 +64,8 @@ def split_ref(text: str) -> tuple[str | None, str | None]:
 def same_name(a: str, b: str) -> bool:
     """Names compare equal regardless of full/half-width forms and spaces: 维修(护)费 == 维修（护）费."""
     def norm(s: str) -> str:
-        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+        s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
+        return re.sub(r"\s+", "", s)
     return norm(a) == norm(b)
 
 

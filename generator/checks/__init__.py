@@ -12,7 +12,7 @@ from ..catalog import Catalog, editions, load_catalog
 from ..catalog.local import find_local_file, load_local
 from ..figures import Figures
 from ..findings import Finding, PathT, finding
-from ..formats import DEFAULT, Format, available, load_format
+from ..formats import DEFAULT, Format, FormatError, available, load_format
 from ..spec.load import Loaded, load_spec
 from ..spec.model import Spec
 from ..spec.yamlsrc import Document
@@ -81,6 +81,9 @@ def check_file(path: Path, codes_file: Path | None = None, format_name: str | No
         out.findings.append(loaded.doc.at("E-FORMAT-UNKNOWN", f"未知的格式「{name}」", ("格式",),
                                           hint="可用格式：" + "、".join(available())))
         fmt = load_format(DEFAULT)
+    except FormatError as exc:
+        out.findings.append(finding("E-FORMAT-INVALID", str(exc), file=str(path)))
+        fmt = Format(name=name, title=name)
     out.format = fmt
     out.figures = Figures(spec, catalog)
     ctx = Context(doc=loaded.doc, spec=spec, catalog=catalog, figures=out.figures, format=fmt)

@@ -1,0 +1,87 @@
+"""`build`: render a spec's documents for its format and write them — atomically, deterministically —
+to OUT/<年度>/<单位名称>/<文档>.xlsx."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .checks import Checked
+from .findings import Finding, finding
+from .formats import Format, templates_dir
+from .render.package import write_atomic
+from .render.placeholders import DataError, TemplateError
+from .render.tables import Builder
+from .render.xlsx import XlsxTemplate
+
+MAX_NAME = 80  # characters of a unit name kept in a folder name
+
+
+def safe_name(name: str) -> str:
+    """A folder/file name from a unit or document name: no separators, no '..', no control characters,
+    not too long, never empty."""
+    text = unicodedata.normalize("NFC", name)
+    text = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", text).strip().strip(".")
+    text = re.sub(r"\s+", " ", text)
+    return text[:MAX_NAME].rstrip(" .") or "未命名"
+
+
+@lru_cache(maxsize=None)
+def xlsx_template(path: Path) -> XlsxTemplate:
+    """Compiled once per process."""
+    return XlsxTemplate(path)
+
+
+@dataclass
+class Built:
+    files: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def output_dir(out: Path, checked: Checked) -> Path:
+    spec = checked.spec
+    return out / str(spec.year) / safe_name(spec.unit.name)
+
+
+def render_documents(checked: Checked, fmt: Format) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of every document of the format. Raises TemplateError."""
+    spec = checked.spec
+    when = (spec.unit.filed_on.isoformat() if spec.unit.filed_on else f"{spec.year}-01-01") + "T00:00:00Z"
+    out = []
+    for doc in fmt.documents:
+        template = templates_dir() / doc["模板"]
+        if not template.is_file():
+            raise TemplateError(f"格式「{fmt.name}」的模板 {template} 不存在")
+        if template.suffix != ".xlsx":
+            continue
+        tpl = xlsx_template(template)
+        fills = Builder(checked.figures, doc).fills(tpl.order)
+        title = f"{spec.unit.name} {spec.year}年{doc['名称']}"
+        out.append((f"{safe_name(doc['名称'])}.xlsx", tpl.render(fills, title=title, when=when)))
+    return out
+
+
+def build(checked: Checked, out: Path) -> Built:
+    result = Built()
+    if not checked.ok or checked.figures is None:
+        result.findings.append(finding("E-BUILD-REFUSED", "规格有错误，未生成文书（先运行 yusuan check 修正）",
+                                       file=str(checked.path)))
+        return result
+    fmt = checked.format
+    try:
+        documents = render_documents(checked, fmt)
+    except DataError as exc:
+        result.findings.append(finding("E-BUILD-DATA", f"格式「{fmt.name}」：{exc}", file=str(checked.path),
+                                       hint="补填所缺的科目，或选用不需要它的格式（--format）"))
+        return result
+    except TemplateError as exc:
+        result.findings.append(finding("E-TEMPLATE", f"格式「{fmt.name}」的模板有误：{exc}", file=str(fmt.path)))
+        return result
+    folder = output_dir(out, checked)
+    for name, data in documents:
+        path = folder / name
+        write_atomic(path, data)
+        result.files.append(path)
+    return result

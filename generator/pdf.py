@@ -1,0 +1,53 @@
+"""PDF through headless LibreOffice: one private user profile per converter (two soffice processes
+sharing the default profile silently produce nothing), conversions batched per call, a time-out."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+class OfficeMissing(RuntimeError):
+    def __init__(self) -> None:
+        super().__init__("未找到 LibreOffice（soffice）。请先安装：sudo apt-get install libreoffice-calc-nogui "
+                         "libreoffice-writer-nogui fonts-noto-cjk（或从 libreoffice.org 安装），再使用 --pdf。")
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+class Converter:
+    """Converts office files to PDF with its own LibreOffice profile."""
+
+    def __init__(self, timeout: float = 180):
+        self.binary = soffice()
+        if self.binary is None:
+            raise OfficeMissing()
+        self.profile = Path(tempfile.mkdtemp(prefix="yusuan-lo-"))
+        self.timeout = timeout
+
+    def convert(self, files: list[Path], outdir: Path) -> list[Path]:
+        """PDFs of `files` in `outdir` (same stem). Raises RuntimeError naming what failed."""
+        outdir.mkdir(parents=True, exist_ok=True)
+        cmd = [self.binary, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={self.profile.as_uri()}",
+               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"LibreOffice 转换超时（{self.timeout:.0f} 秒）：{', '.join(f.name for f in files)}") from None
+        pdfs = [outdir / (f.stem + ".pdf") for f in files]
+        missing = [p for p in pdfs if not p.is_file() or p.stat().st_size == 0]
+        if missing:
+            raise RuntimeError(f"LibreOffice 未能生成 {', '.join(p.name for p in missing)}：{proc.stderr.strip()[-300:]}")
+        return pdfs
+
+    def close(self) -> None:
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def __enter__(self) -> "Converter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

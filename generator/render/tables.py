@@ -1,0 +1,315 @@
+"""What fills each sheet: the values and rows a format's YAML asks for, taken from the spec and its figures.
+
+A sheet's entry in the format file names its blocks (`行`, or several under `块`) and their source:
+
+    分类: 功能 | 部门经济 | 政府经济   rows of a classified table (级次, 范围)
+    清单: 政府采购 | 政府购买服务 | 项目 | 一级项目 | 重点工作 | 单位
+    指标: 项目 | 一级项目 | 整体       the indicators of the sheet's item (or of 整体绩效)
+    明细: 项目                          the 支出明细 lines of the sheet's item
+    并列: [段 …]                        panels side by side (收入 | 支出), each section padded
+
+`每项: 项目 | 一级项目` repeats the sheet once per item (an empty form when there is none).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Callable
+
+from ..figures import ExprError, Figures, scoped
+from ..ledger import FUND_OF, FUNDS
+from ..spec.model import Indicator, Project, Spec
+from .placeholders import DataError, Placeholder, TemplateError, lookup
+from .xlsx import SheetFill
+
+CHINESE_NUMERALS = "零一二三四五六七八九十"
+
+
+def ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二, 25 → 二十五 (the 序号 forms print)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
+
+
+def date_text(day: dt.date | None) -> str | None:
+    return f"{day.year}年{day.month}月{day.day}日" if day else None
+
+
+class SheetData:
+    """Resolves one sheet's placeholders."""
+
+    def __init__(self, fig: Figures, table: str, config: dict, context: dict[str, Any]):
+        self.fig, self.table, self.context = fig, table, context
+        self.scope = str(config.get("范围") or "")
+        self.show_zero = config.get("零值") == "显示"
+
+    def figure(self, expr: str, within: str = "") -> Decimal | None:
+        placed = scoped(within, expr) if within else expr
+        try:
+            value = self.fig.shown(placed, table=self.table, scope=self.scope)
+        except ExprError as exc:
+            raise TemplateError(f"数字表达式「{expr}」：{exc}") from None
+        return None if value is None or (value == 0 and not self.show_zero) else value
+
+    def resolve(self, ph: Placeholder, row: dict | None) -> Any:
+        where = f"「{{{{{ph.root}{''.join('.' + f for f in ph.fields)}}}}}」"
+        if ph.root == "数":
+            return self.figure(ph.expr or "")
+        if row is not None and ph.root in row.get("__blocks__", ()):
+            obj = lookup(row, ph.fields, where, strict=False)
+        elif ph.root in self.context:
+            obj = lookup(self.context[ph.root], ph.fields, where)
+        else:
+            raise TemplateError(f"{where}：没有「{ph.root}」（可用：{'、'.join(self.context)}）")
+        if ph.expr is None:
+            return obj
+        if not isinstance(obj, dict) or "范围" not in obj:
+            return None  # a label-only row, or padding in a panel
+        return self.figure(ph.expr, obj["范围"])
+
+
+def unit_fields(spec: Spec) -> dict[str, Any]:
+    u = spec.unit
+    return {"名称": u.name, "编码": u.code, "主管部门": u.department, "主管部门编码": u.department_code, "性质": u.kind,
+            "经费形式": u.funding, "职能职责": u.duties, "单位构成": u.composition, "联系人": u.contact,
+            "联系电话": u.phone, "填表人": u.preparer, "单位负责人": u.head, "财务负责人": u.finance_head,
+            "填报日期": date_text(u.filed_on), "范围": ""}
+
+
+def project_fields(fig: Figures, p: Project, n: int) -> dict[str, Any]:
+    from ..catalog import split_ref
+    spec = fig.spec
+    code = split_ref(p.function)[0] if p.function else None
+    return {
+        "序号": n, "中文序号": ordinal(n), "名称": p.name, "编码": p.code,
+        "编码名称": f"{p.code}-{p.name}" if p.code else p.name, "类别": p.category, "一级项目": p.program,
+        "所属专项": p.special_fund or p.name, "主管部门": p.department or spec.unit.department, "金额": p.amount,
+        "总金额": p.total if p.total is not None else p.amount, "功能科目": code, "功能科目名称": fig.code_name(code) if code else None,
+        **_code_parts(code),
+        "资金来源": p.source, "财政拨款资金": p.fiscal, "其他资金": p.other_funds, "中央转移支付资金": p.central_transfer,
+        "政府购买服务资金": p.service_purchase, "本级安排": p.local, "上级补助": p.superior,
+        "预算执行率权重": p.execution_weight, "实施期": p.period, "开始日期": p.start.isoformat() if p.start else None,
+        "完成日期": p.end.isoformat() if p.end else None, "资金用途": p.use_kind, "项目概况": p.overview,
+        "项目用途": p.purpose, "立项依据": p.basis, "固定资产采购金额": p.fixed_assets, "采购品目": p.procurement_items,
+        "中期目标": p.period_goal, "年度目标": p.annual_goal, "备注": p.note, "单位名称": spec.unit.name,
+        "单位编码": spec.unit.code, "范围": f"项目:{p.name}",
+    }
+
+
+def _code_parts(code: str | None) -> dict[str, str | None]:
+    if not code:
+        return {"类": None, "款": None, "项": None}
+    return {"类": code[:3], "款": code[3:5] or None, "项": code[5:7] or None}
+
+
+def indicator_fields(ind: Indicator, n: int) -> dict[str, Any]:
+    value = ind.value or ""
+    return {"序号": n, "栏目": "绩效指标", "一级": ind.level1, "二级": ind.level2, "三级": ind.name, "指标值": ind.value,
+            "计量单位": ind.unit, "指标性质": ind.nature, "权重": ind.weight, "绩效标准": ind.standard,
+            "目标值来源": ind.basis, "备注": ind.remark,
+            "核心指标": None if ind.core is None else ("是" if ind.core else "否"),
+            "指标值及单位": value + (ind.unit or "") if ind.unit and not value.endswith(ind.unit) else ind.value}
+
+
+def _money_columns(spec: Spec, source: str | None, amount: Decimal, default: str) -> dict[str, Decimal]:
+    """An item's amount placed under its 资金来源 and under its fund (for source columns)."""
+    source = source or default
+    return {source: amount, FUND_OF[source]: amount, "合计": amount}
+
+
+class Builder:
+    """Builds the SheetFills of one document for one spec."""
+
+    def __init__(self, fig: Figures, document: dict):
+        self.fig = fig
+        self.spec = fig.spec
+        self.document = document
+        from ..ledger import default_source
+        self.default_source = default_source(self.spec)
+
+    def base_context(self) -> dict[str, Any]:
+        spec = self.spec
+        perf = spec.performance
+        bought: dict[str, Decimal | None] = dict.fromkeys([*FUND_OF, *FUNDS, "合计"])
+        for item in spec.procurement:
+            for key, amount in _money_columns(spec, item.source, item.amount, self.default_source).items():
+                bought[key] = (bought.get(key) or Decimal(0)) + amount
+        return {
+            "采购": {"合计": self.fig.procurement()["合计"], "资金": bought,
+                   "上年结转": sum((i.amount for i in spec.procurement if i.carryover), Decimal(0)) or None,
+                   **{k: v for k, v in self.fig.procurement().items() if k != "合计"}},
+            "单位": unit_fields(spec), "年度": spec.year, "上年度": spec.year - 1, "文档": {"名称": self.document["名称"]},
+            "整体": None if perf is None else {
+                "部门名称": spec.unit.name, "年度目标": perf.annual_goal, "职责概述": perf.duties or spec.unit.duties,
+                "资金总额": self.fig.shown(""), "范围": ""},
+        }
+
+    def fills(self, template_sheets: list[str]) -> list[SheetFill]:
+        tables: dict[str, dict] = self.document.get("表") or {}
+        unknown = [name for name in tables if name not in template_sheets]
+        if unknown:
+            raise TemplateError(f"格式中的表「{'、'.join(unknown)}」在模板中不存在")
+        out = []
+        for sheet in template_sheets:
+            config = tables.get(sheet) or {}
+            each = config.get("每项")
+            if each:
+                items = self._items(each, config)
+                for n, item in enumerate(items or [None], start=1):
+                    name = (config.get("表名") or sheet + "{序号}").format(序号=n, 名称=item["名称"] if item else "")
+                    out.append(self._fill(sheet, name if items else sheet, config, {each: item}))
+            else:
+                out.append(self._fill(sheet, sheet, config, {}))
+        return out
+
+    def _items(self, each: str, config: dict) -> list[dict]:
+        spec = self.spec
+        if each == "项目":
+            items = [project_fields(self.fig, p, n) for n, p in enumerate(spec.projects, start=1)]
+            keep = [p.indicators or p.annual_goal for p in spec.projects]
+        elif each == "一级项目":
+            kind = config.get("类型")
+            chosen = [p for p in spec.programs if kind is None or (p.kind or "一般性项目") == kind]
+            items = [{"序号": n, "名称": p.name, "类型": p.kind, "编制单位": p.issuer, "业务主管部门": p.department,
+                      "当年预算": p.amount, "项目概况": p.overview, "立项依据": p.basis, "当年绩效目标": p.annual_goal,
+                      "_指标": p.indicators, "范围": ""} for n, p in enumerate(chosen, start=1)]
+            keep = [True] * len(items)
+        else:
+            raise TemplateError(f"「每项: {each}」不支持（可用 项目、一级项目）")
+        if config.get("仅有目标", False):
+            items = [i for i, k in zip(items, keep) if k]
+        return items
+
+    def _fill(self, sheet: str, name: str, config: dict, extra: dict) -> SheetFill:
+        context = {**self.base_context(), **extra}
+        blocks_cfg = dict(config.get("块") or {})
+        if "行" in config:
+            blocks_cfg["行"] = config["行"]
+        data = SheetData(self.fig, sheet, config, context)
+        blocks = {root: self._rows(root, source, data, extra) for root, source in blocks_cfg.items()}
+        has_data = not blocks or any(blocks.values())
+        for root, rows in blocks.items():
+            if not rows and config.get("空行"):
+                blocks[root] = [{**config["空行"], "__blocks__": (root,)}]
+        context["无数据说明"] = "" if has_data else config.get("无数据说明", "本表无数据")
+        return SheetFill(template=sheet, name=name, resolve=data.resolve, blocks=blocks)
+
+    # --- row sources -----------------------------------------------------------------------------------
+
+    def _rows(self, root: str, source: dict, data: SheetData, extra: dict) -> list[dict]:
+        if not isinstance(source, dict) or len({"分类", "清单", "指标", "明细", "并列"} & source.keys()) != 1:
+            raise TemplateError(f"块「{root}」的来源应写作 分类/清单/指标/明细/并列 之一")
+        rows = self._source(source, data, extra)
+        for row in rows:
+            row["__blocks__"] = (root,)
+        return rows
+
+    def _source(self, source: dict, data: SheetData, extra: dict) -> list[dict]:
+        if "分类" in source:
+            return self._classified(source, data)
+        if "清单" in source:
+            return self._list(source["清单"])
+        if "指标" in source:
+            return [indicator_fields(ind, n) for n, ind in enumerate(self._indicators(source["指标"], extra), start=1)]
+        if "明细" in source:
+            project = self._current_project(extra)
+            return [{"序号": n, "内容": d.item, "明细": d.detail, "金额": d.amount, "测算依据": d.basis}
+                    for n, d in enumerate(project.details if project else [], start=1)]
+        return self._panels(source["并列"], data)
+
+    def _classified(self, source: dict, data: SheetData, within: str = "") -> list[dict]:
+        dim = source["分类"]
+        if dim not in ("功能", "部门经济", "政府经济"):
+            raise TemplateError(f"分类「{dim}」不支持（可用 功能、部门经济、政府经济）")
+        levels = source.get("级次") or ["类", "款", "项"]
+        scope = "&".join(x for x in (data.scope, str(source.get("范围") or ""), within) if x)
+        if not self.fig.entries(scope):
+            return []
+        if not self.fig._dim_known(dim, scope):
+            word = {"功能": "功能科目", "部门经济": "经济科目", "政府经济": "经济科目（及单位性质）"}[dim]
+            raise DataError(f"规格中有支出没有填写{word}，无法按{dim}分类列示")
+        rows = []
+        for row in self.fig.rollup(dim, [""], scope)[1:]:
+            if row.level not in levels or not row.values[0]:
+                continue
+            code = row.code
+            parts = _code_parts(code) if dim == "功能" else {"类": code[:3], "款": code[3:5] or None, "项": None}
+            indent = {"类": "", "款": "　　", "项": "　　　　"}[row.level] if dim == "功能" else ("" if row.level == "类" else "　　")
+            last = parts["项"] or parts["款"]
+            rows.append({"编码": code, **parts, "名称": row.name, "缩进名称": indent + row.name, "级次": row.level,
+                         "项号名称": f"{last} {row.name}" if row.level == levels[-1] and len(levels) > 1 and last else row.name,
+                         "范围": "&".join(x for x in (str(source.get("范围") or ""), within, f"{dim}:{code}") if x)})
+        if source.get("序号") == "中文":
+            for n, row in enumerate(rows, start=1):
+                row["项目"] = f"{ordinal(n)}、{row['名称']}"
+        return rows
+
+    def _list(self, what: str) -> list[dict]:
+        spec = self.spec
+        if what == "项目":
+            return [project_fields(self.fig, p, n) for n, p in enumerate(spec.projects, start=1)]
+        if what == "政府采购":
+            return [{"序号": n, "项目": i.project, "品目": i.item, "类别": i.kind, "数量": i.quantity, "计量单位": i.unit,
+                     "金额": i.amount, "上年结转": i.amount if i.carryover else None, "资金": _money_columns(spec, i.source, i.amount, self.default_source),
+                     **_code_parts(i.function and i.function.split()[0]), "单位编码": spec.unit.code,
+                     "单位名称": spec.unit.name, "备注": i.note} for n, i in enumerate(spec.procurement, start=1)]
+        if what == "政府购买服务":
+            return [{"序号": n, "项目": s.project, "具体项目": s.detail, "资金项目": s.fund_project, "金额": s.amount,
+                     "资金": _money_columns(spec, s.source, s.amount, self.default_source),
+                     "承接主体类别": s.provider_kind, "直接受益对象": s.beneficiary, "绩效目标": s.goal,
+                     "单位编码": spec.unit.code, "单位名称": spec.unit.name} for n, s in enumerate(spec.services, start=1)]
+        if what == "重点工作":
+            tasks = spec.performance.tasks if spec.performance else []
+            return [{"序号": n, "事项": t.item, "责任单位": t.owner, "目标": t.goal} for n, t in enumerate(tasks, start=1)]
+        if what == "一级项目":
+            return [{"序号": n, "名称": p.name, "当年预算": p.amount} for n, p in enumerate(spec.programs, start=1)]
+        if what == "单位":
+            return [unit_fields(spec)]
+        raise TemplateError(f"清单「{what}」不支持")
+
+    def _indicators(self, of: str, extra: dict) -> list[Indicator]:
+        if of == "整体":
+            return self.spec.performance.indicators if self.spec.performance else []
+        if of == "项目":
+            project = self._current_project(extra)
+            return project.indicators if project else []
+        if of == "一级项目":
+            item = extra.get("一级项目")
+            return item["_指标"] if item else []
+        raise TemplateError(f"「指标: {of}」不支持（可用 项目、一级项目、整体）")
+
+    def _current_project(self, extra: dict) -> Project | None:
+        item = extra.get("项目")
+        return self.spec.projects[item["序号"] - 1] if item else None
+
+    def _panels(self, sections: list[dict], data: SheetData) -> list[dict]:
+        rows: list[dict] = []
+        for section in sections:
+            panels = {name: self._panel(items, data) for name, items in section.items()}
+            height = max((len(v) for v in panels.values()), default=0)
+            for i in range(height):
+                rows.append({name: (items[i] if i < len(items) else {}) for name, items in panels.items()})
+        return rows
+
+    def _panel(self, items: list[dict], data: SheetData) -> list[dict]:
+        out = []
+        for item in items or []:
+            if "分类" in item:
+                for row in self._classified(item, data):
+                    out.append({**row, "项目": row.get("项目") or row["名称"],
+                                "数": data.figure("", row["范围"])})
+                continue
+            entry: dict[str, Any] = {"项目": item.get("项目")}
+            if "范围" in item:
+                entry["范围"] = str(item["范围"] or "")
+            if "数" in item:
+                entry["数"] = data.figure(str(item["数"]))
+            elif "范围" in item:
+                entry["数"] = data.figure("", entry["范围"])
+            out.append(entry)
+        return out
+
+
+Resolve = Callable[[Placeholder, "dict | None"], Any]

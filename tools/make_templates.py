@@ -1,0 +1,27 @@
+"""Make the xlsx template workbooks under templates/xlsx/<format>/ (run once when adding or reshaping a
+format; afterwards restyle the workbooks themselves). Usage: python tools/make_templates.py"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import forms_chongqing  # noqa: E402
+import forms_hunan  # noqa: E402
+import forms_mof  # noqa: E402
+from xlsx_forms import save  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent / "templates" / "xlsx"
+WORKBOOKS = {
+    "chongqing/部门预算公开表.xlsx": forms_chongqing.forms,
+    "hunan/部门预算公开表.xlsx": forms_hunan.forms,
+    "mof/部门预算公开表.xlsx": forms_mof.forms,
+}
+
+if __name__ == "__main__":
+    for name, make in WORKBOOKS.items():
+        path = ROOT / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save(make(), path)
+        print(path.relative_to(ROOT.parent.parent))
