@@ -114,3 +114,10 @@ def test_catalog_unknown_exit_1():
 def test_module_and_console_script_entry_points():
     out = subprocess.run([sys.executable, "-m", "generator", "check", str(SHIZHU)], capture_output=True, text=True)
     assert out.returncode == 0 and "0 个错误" in out.stdout
+
+
+def test_formats_lists_every_format():
+    result = run("formats")
+    assert result.exit_code == 0
+    for name in ("mof", "chongqing", "hunan", "zhuzhou", "shenzhen"):
+        assert name in result.output

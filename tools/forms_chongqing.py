@@ -50,7 +50,7 @@ def performance_whole() -> Form:
     lines = [Line(["部门(单位)名称", "{{整体.部门名称}}", None, None, None, "部门支出预算数", "{{整体.资金总额}}", None, None],
                   "field", merges=[(1, 4), (6, 8)]),
              Line(["当年整体绩效目标", "{{整体.年度目标}}"] + [None] * 7, "field", merges=[(1, 8)]),
-             Line(INDICATOR_HEAD, "field", down=[0]),
+             Line(INDICATOR_HEAD, "head", down=[0]),
              Line(INDICATOR_ROW)]
     return Form("整体绩效目标表", "部门（单位）整体绩效目标表", "cttttcccc", [12, 14, 16, 26, 9, 9, 9, 10, 10], [], lines)
 
@@ -62,7 +62,7 @@ def program_form(name: str, title: str) -> Form:
              Line(["项目概况", "{{一级项目.项目概况}}", None, None, None, None], "field", merges=[(1, 5)]),
              Line(["立项依据", "{{一级项目.立项依据}}", None, None, None, None], "field", merges=[(1, 5)]),
              Line(["当年绩效目标", "{{一级项目.当年绩效目标}}", None, None, None, None], "field", merges=[(1, 5)]),
-             Line(["绩效指标", "指标", "指标权重", "计量单位", "指标性质", "指标值"], "field", down=[0]),
+             Line(["绩效指标", "指标", "指标权重", "计量单位", "指标性质", "指标值"], "head", down=[0]),
              Line([None, "{{行.三级}}", "{{行.权重}}", "{{行.计量单位}}", "{{行.指标性质}}", "{{行.指标值}}"])]
     return Form(name, title, "ctcccc", [14, 40, 10, 12, 10, 14], [], lines, label="表十二",
                 left="编制单位：{{一级项目.编制单位}}", landscape=False)
@@ -80,7 +80,7 @@ def project_form() -> Form:
              Line(["项目概述", "{{项目.项目概况}}"] + [None] * 7, "field", merges=[(1, 8)]),
              Line(["立项依据", "{{项目.立项依据}}"] + [None] * 7, "field", merges=[(1, 8)]),
              Line(["当年绩效目标", "{{项目.年度目标}}"] + [None] * 7, "field", merges=[(1, 8)]),
-             Line(INDICATOR_HEAD, "field", down=[0]),
+             Line(INDICATOR_HEAD, "head", down=[0]),
              Line(INDICATOR_ROW)]
     return Form("项目支出绩效目标表", "{{年度}}年项目支出绩效目标表", "cttttcccc", [12, 12, 14, 24, 9, 11, 9, 9, 10],
                 [], lines, left="编制单位：{{单位.编码}}-{{单位.名称}}")

@@ -118,7 +118,7 @@ def draw(wb: Workbook, form: Form) -> None:
         for c, text in enumerate(line.cells, start=1):
             x = ws.cell(r, c, text)
             kind = form.kinds[c - 1]
-            bold = line.kind in ("total",) or (line.kind == "field" and c % 2 == 1 and kind == "c")
+            bold = line.kind in ("total", "head") or (line.kind == "field" and c % 2 == 1 and kind == "c")
             x.font = Font(name=FONT, size=10, bold=bold)
             x.border = BOX
             if kind == "m":
@@ -126,7 +126,7 @@ def draw(wb: Workbook, form: Form) -> None:
                 x.alignment = Alignment(horizontal="right", vertical="center")
             elif kind == "n":
                 x.alignment = Alignment(horizontal="right", vertical="center")
-            elif kind == "c":
+            elif kind == "c" or line.kind == "head":
                 x.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             else:
                 x.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)

@@ -125,4 +125,13 @@ def procurement(ctx: Context) -> Iterable[Finding]:
                      ("政府采购",), key=True)
 
 
-RULES = [project_sums, income_balance, published, staff, prior, procurement]
+def carryover_assigned(ctx: Context) -> Iterable[Finding]:
+    """Formats that show 上年结转 by expenditure need to know which lines it pays for."""
+    carried = sum(ctx.figures.carryover.values(), ZERO)
+    if ctx.format.rule("结转须标注") and carried and not any(e.carryover for e in ctx.figures.ledger):
+        yield ctx.at("W-CARRYOVER-UNASSIGNED", f"收入中有上年结转 {show(carried)} 万元，但没有一行支出标注由上年结转安排",
+                     ("收入", "上年结转"), key=True,
+                     hint="在由结转资金安排的基本支出行或项目上写「上年结转: 是」，收入总表才能按支出列示结转")
+
+
+RULES = [project_sums, income_balance, published, staff, prior, procurement, carryover_assigned]

@@ -1,0 +1,88 @@
+"""`yusuan build`: where files go, what it refuses, byte-for-byte repeatability, any format for any
+spec, and spec text that stays text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from conftest import HETANG, ROOT, SHIZHU, XUELIN, row_with
+from generator.build import safe_name
+from generator.cli import app
+
+runner = CliRunner()
+
+
+def build(*args):
+    return runner.invoke(app, ["build", *map(str, args)])
+
+
+def test_build_writes_year_unit_document(tmp_path):
+    result = build(SHIZHU, "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "2023" / "石柱土家族自治县行政服务中心" / "部门预算公开表.xlsx").is_file()
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".~")]  # no temporary files left
+
+
+def test_build_refuses_a_spec_with_errors(tmp_path):
+    result = build(ROOT / "tests" / "bad" / "21-project-detail-sum.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "E-SUM-PROJECT" in result.output and "E-BUILD-REFUSED" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_same_inputs_same_bytes(tmp_path):
+    for spec in (SHIZHU, HETANG):
+        assert build(spec, "-o", tmp_path / "a").exit_code == 0
+        assert build(spec, "-o", tmp_path / "b").exit_code == 0
+    a = sorted((tmp_path / "a").rglob("*.xlsx"))
+    b = sorted((tmp_path / "b").rglob("*.xlsx"))
+    assert len(a) == 2 and [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+def test_mof_nine_tables_for_any_unit(tmp_path):
+    assert build(SHIZHU, "-o", tmp_path, "--format", "mof").exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "2023" / "石柱土家族自治县行政服务中心" / "部门预算公开表.xlsx")
+    assert wb.sheetnames == ["收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出表",
+                             "一般公共预算基本支出表", "三公经费支出表", "政府性基金预算支出表", "国有资本经营预算支出表"]
+    ws = wb["收支总表"]
+    assert row_with(ws, 1, "一、一般公共预算拨款收入")[:4] == ("一、一般公共预算拨款收入", 471.53, "一、一般公共服务支出", 418.06)
+    assert row_with(ws, 1, "收入总计")[1] == 500.75 and row_with(ws, 1, "上年结转结余")[1] == 29.21
+    ws = wb["收入总表"]  # 石柱 does not say which spending its 结转 pays for: all shows as this year's
+    assert row_with(ws, 1, "合计")[2:5] == (500.75, None, 500.75)
+    assert row_with(ws, 1, "2010306")[2] == 172.24
+    assert row_with(wb["一般公共预算基本支出表"], 1, "30217")[2:] == (1, None, 1)
+
+
+def test_spec_without_codes_cannot_fill_classified_tables(tmp_path):
+    result = build(XUELIN, "-o", tmp_path, "--format", "mof")
+    assert result.exit_code == 1 and "E-BUILD-DATA" in result.output and "功能科目" in result.output
+
+
+def test_spec_text_comes_out_literally(tmp_path):
+    text = (ROOT / "specs" / "2023" / "石柱县行政服务中心.yaml").read_text(encoding="utf-8")
+    weird = '"=SUM(A1) +1 @x &<> 换\\n行"'
+    text = text.replace("名称: 电子政务外网线路租用费", f"名称: {weird}", 1)
+    spec = tmp_path / "石柱.yaml"
+    spec.write_text(text, encoding="utf-8")
+    assert build(spec, "-o", tmp_path / "out").exit_code == 0
+    wb = openpyxl.load_workbook(next((tmp_path / "out").rglob("*.xlsx")))
+    cell = wb["项目绩效1"]["B3"]
+    assert cell.value == "50024021T000000050446-=SUM(A1) +1 @x &<> 换\n行" and cell.data_type == "s"
+
+
+def test_safe_names():
+    assert safe_name("a/b\\c:d") == "a_b_c_d"
+    assert safe_name("../..") == "_.._" or "/" not in safe_name("../..")
+    assert safe_name("..") == "未命名" and safe_name("  ") == "未命名"
+    assert len(safe_name("长" * 300)) == 80
+    assert Path(safe_name("../../etc/passwd")).name == safe_name("../../etc/passwd")
+
+
+def test_mof_asks_which_spending_the_carryover_pays_for():
+    result = runner.invoke(app, ["check", "--format", "mof", "--json", str(SHIZHU)])
+    codes = {f["code"] for f in __import__("json").loads(result.output)["files"][0]["findings"]}
+    assert "W-CARRYOVER-UNASSIGNED" in codes
+    result = runner.invoke(app, ["check", "--json", str(SHIZHU)])
+    assert "W-CARRYOVER-UNASSIGNED" not in result.output
