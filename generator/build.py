@@ -13,7 +13,9 @@ from .findings import Finding, finding
 from .formats import Format, templates_dir
 from .render.package import write_atomic
 from .render.placeholders import DataError, TemplateError
+from .render.docx import DocxForm
 from .render.tables import Builder
+from .render.words import FILTERS, Words
 from .render.xlsx import XlsxTemplate
 
 MAX_NAME = 80  # characters of a unit name kept in a folder name
@@ -32,6 +34,12 @@ def safe_name(name: str) -> str:
 def xlsx_template(path: Path) -> XlsxTemplate:
     """Compiled once per process."""
     return XlsxTemplate(path)
+
+
+@lru_cache(maxsize=None)
+def docx_template(path: Path) -> DocxForm:
+    """Compiled once per process."""
+    return DocxForm(path, FILTERS)
 
 
 @dataclass
@@ -54,12 +62,16 @@ def render_documents(checked: Checked, fmt: Format) -> list[tuple[str, bytes]]:
         template = templates_dir() / doc["模板"]
         if not template.is_file():
             raise TemplateError(f"格式「{fmt.name}」的模板 {template} 不存在")
-        if template.suffix != ".xlsx":
-            continue
-        tpl = xlsx_template(template)
-        fills = Builder(checked.figures, doc).fills(tpl.order)
         title = f"{spec.unit.name} {spec.year}年{doc['名称']}"
-        out.append((f"{safe_name(doc['名称'])}.xlsx", tpl.render(fills, title=title, when=when)))
+        if template.suffix == ".xlsx":
+            tpl = xlsx_template(template)
+            data = tpl.render(Builder(checked.figures, doc).fills(tpl.order), title=title, when=when)
+        elif template.suffix == ".docx":
+            words = Words(checked.figures, doc)
+            data = docx_template(template).render({**words.context(), **words.globals()}, title=title, when=when)
+        else:
+            raise TemplateError(f"不支持的模板类型：{template.name}")
+        out.append((f"{safe_name(doc['名称'])}{template.suffix}", data))
     return out
 
 

@@ -104,7 +104,7 @@ def build(specs: Specs,
         for file in result.files:
             out.print(f"[green]✓[/] {file}")
         if not result.files and not result.findings:
-            out.print(f"[dim]- {path}：格式「{checked.format.name}」没有表格文书[/]")
+            out.print(f"[dim]- {path}：格式「{checked.format.name}」没有文书[/]")
     raise typer.Exit(1 if failed else 0)
 
 

@@ -7,16 +7,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import docs_forms  # noqa: E402
+import docs_narrative  # noqa: E402
 import forms_chongqing  # noqa: E402
 import forms_hunan  # noqa: E402
 import forms_mof  # noqa: E402
+from docx_forms import save as save_docx  # noqa: E402
 from xlsx_forms import save  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent / "templates" / "xlsx"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROOT = TEMPLATES / "xlsx"
 WORKBOOKS = {
     "chongqing/部门预算公开表.xlsx": forms_chongqing.forms,
     "hunan/部门预算公开表.xlsx": forms_hunan.forms,
     "mof/部门预算公开表.xlsx": forms_mof.forms,
+}
+
+DOCUMENTS = {
+    "chongqing/部门预算情况说明.docx": docs_narrative.chongqing,
+    "mof/部门预算情况说明.docx": docs_narrative.generic,
+    "zhuzhou/绩效目标表.docx": docs_forms.zhuzhou,
+    "shenzhen/项目支出绩效目标表.docx": docs_forms.shenzhen,
 }
 
 if __name__ == "__main__":
@@ -24,4 +35,8 @@ if __name__ == "__main__":
         path = ROOT / name
         path.parent.mkdir(parents=True, exist_ok=True)
         save(make(), path)
-        print(path.relative_to(ROOT.parent.parent))
+        print(path.relative_to(TEMPLATES.parent))
+    for name, make in DOCUMENTS.items():
+        path = TEMPLATES / "docx" / name
+        save_docx(make(), path)
+        print(path.relative_to(TEMPLATES.parent))

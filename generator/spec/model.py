@@ -104,6 +104,7 @@ Source = Literal[SOURCE_NAMES]  # type: ignore[valid-type]
 class StaffGroup(Model):
     category: str = F("类别")
     count: Count = F("人数")
+    measure: str = F("量词", "说明中人数的量词，默认「人」（如「名」）", default="人")
 
 
 class Staff(Model):

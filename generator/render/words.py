@@ -1,0 +1,240 @@
+"""What the docx documents say: every number and every 比上年增减 phrase is made here, from the figures;
+templates only place them. Exposed to templates as context values and as a few lookup helpers:
+
+    {{ 数("基本支出") }}            a figure as the narrative writes it (299.3, 1, 0)
+    {{ 增减("基本支出") }}          增加80.57万元 / 减少14.55万元 / 无增加 (the change from 上年)
+    {% if 有上年("三公经费") %}     whether the spec gives the prior-year figure
+    {% if 有("政府性基金") %}       whether the figure is not zero
+    {{ 主要增减("支出") }}          基本支出增加80.57万元，项目支出减少30.89万元
+    {{ 纵合并(行, "一级") }}        a table cell merged vertically with equal neighbours (grouped)
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..figures import Change, ExprError, Figures
+from ..indicators import level1, level2
+from ..money import round2
+from ..spec.model import Indicator
+from .docx import merge_marker
+from .placeholders import DataError
+from .tables import Builder, date_text, indicator_fields, ordinal, project_fields
+
+SANGONG_WORDS = [("因公出国（境）费用", "因公出国（境）费"), ("公务接待费", "公务接待费"),
+                 ("公务用车运行维护费", "公务用车运行维护费"), ("公务用车购置费", "公务用车购置费")]
+
+
+def amount_text(value: Decimal | None) -> str:
+    """How a narrative writes an amount: two decimals at most, no trailing zeros (299.3, 1, 0)."""
+    if value is None:
+        return ""
+    text = format(round2(value).normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def change_text(change: Change | None) -> str:
+    if change is None:
+        return ""
+    if change.direction == "持平":
+        return "无增加"
+    return f"{change.direction}{amount_text(abs(change.diff))}万元"
+
+
+def money(value: Any) -> str:
+    """Filter `万元`: an amount with two decimals (1008.14), blank for none."""
+    return "" if value is None else f"{round2(Decimal(value)):.2f}"
+
+
+def thousands(value: Any) -> str:
+    """Filter `千分位`: as typed in the spec, with thousands separators (1,008.14; 0; 0.00)."""
+    return "" if value is None else f"{Decimal(value):,}"
+
+
+def as_typed(value: Any) -> str:
+    """Filter `原样`: an amount as typed in the spec (36, 1633.8, 0.00)."""
+    return "" if value is None else format(Decimal(value), "f")
+
+
+FILTERS = {"万元": money, "千分位": thousands, "原样": as_typed, "金额": amount_text}
+
+
+class Words:
+    """The context of one docx document for one spec."""
+
+    def __init__(self, fig: Figures, document: dict):
+        self.fig = fig
+        self.spec = fig.spec
+        self.document = document
+        self.changes = fig.changes()
+        self.tables = Builder(fig, document)
+
+    # --- helpers the templates call ---------------------------------------------------------------------
+
+    def figure(self, expr: str) -> str:
+        try:
+            value = self.fig.value(expr)
+        except ExprError as exc:
+            raise DataError(f"说明中的数字「{expr}」：{exc}") from None
+        if value is None:
+            raise DataError(f"说明需要「{expr}」，但规格没有提供计算它所需的科目")
+        return amount_text(value)
+
+    def change(self, name: str) -> str:
+        return change_text(self.changes.get(name))
+
+    def has_prior(self, name: str) -> bool:
+        return name in self.changes
+
+    def nonzero(self, expr: str) -> bool:
+        value = self.fig.value(expr)
+        return bool(value)
+
+    def main_changes(self, what: str) -> str:
+        """The changes that explain a total's change, largest first, e.g. 基本支出增加80.57万元，项目支出减少30.89万元."""
+        if what == "支出":
+            names = ["基本支出", "项目支出"]
+        else:
+            names = [n for n in self.changes if n.startswith("收入:")]
+        parts = [(n.removeprefix("收入:"), self.changes[n]) for n in names if n in self.changes]
+        parts = [(n, c) for n, c in parts if c.direction != "持平"]
+        if what != "支出":
+            parts.sort(key=lambda p: -abs(p[1].diff))
+        return "，".join(f"{n}{change_text(c)}" for n, c in parts)
+
+    def globals(self) -> dict[str, Any]:
+        return {"数": self.figure, "增减": self.change, "有上年": self.has_prior, "有": self.nonzero,
+                "主要增减": self.main_changes, "纵合并": vertical_merge}
+
+    # --- the context ------------------------------------------------------------------------------------
+
+    def context(self) -> dict[str, Any]:
+        spec, fig = self.spec, self.fig
+        unit = spec.unit
+        staff, cars = unit.staff, unit.vehicles
+        groups = "，".join(f"{g.category} {g.count} {g.measure}" for g in staff.actual_groups) if staff else ""
+        narrative = spec.narrative
+        reasons = {}
+        for key, attr in (("收入", "income"), ("支出", "expenditure"), ("一般公共预算财政拨款", "general"),
+                          ("基本支出", "basic"), ("项目支出", "project"), ("三公经费", "sangong"),
+                          ("机关运行经费", "operating"), ("政府采购", "procurement")):
+            r = getattr(narrative, attr) if narrative else None
+            reasons[key] = {"增减原因": r.change if r else None, "主要用途": r.use if r else None}
+        bought = fig.procurement()
+        general_bought = {k: sum((i.amount for i in spec.procurement if (i.source or self.tables.default_source) in
+                                  ("一般公共预算拨款", "经费拨款", "定额补助", "纳入预算管理的非税收入拨款")
+                                  and (k == "合计" or i.kind == k)), Decimal(0)) for k in ("合计", "货物", "工程", "服务")}
+        context = {
+            **self.tables.base_context(),
+            "单位": {**self.tables.base_context()["单位"],
+                   "职能职责段落": [p for p in (unit.duties or "").split("\n") if p.strip()],
+                   "编制": staff.authorized if staff else None, "在编": staff.on_post if staff else None,
+                   "实有": staff.actual if staff else None, "实有构成": groups,
+                   "余编": (staff.authorized - staff.on_post) if staff and staff.authorized is not None and staff.on_post is not None else None,
+                   "离休": staff.retired_veteran if staff else None, "退休": staff.retired if staff else None,
+                   "遗属": staff.survivors if staff else None,
+                   "车辆编制": cars.authorized if cars else None, "车辆实有": cars.actual if cars else None},
+            "说明": reasons,
+            "功能类": [{"编码": r.code, "名称": r.name, "金额": amount_text(r.values[0])}
+                    for r in fig.rollup("功能", [""])[1:] if r.level == "类" and r.values[0]]
+            if fig._dim_known("功能") else [],
+            "三公": [{"名称": label, "数": expr} for label, expr in SANGONG_WORDS],
+            "采购": {"合计": amount_text(bought["合计"]),
+                   "类别": [{"名称": k, "金额": amount_text(v)} for k, v in bought.items() if k != "合计" and v],
+                   "一般公共预算": amount_text(general_bought["合计"]),
+                   "一般公共预算类别": [{"名称": k, "金额": amount_text(v)} for k, v in general_bought.items()
+                                  if k != "合计" and v]},
+            "资产": {"截至": spec.assets.as_of, "车辆": spec.assets.vehicles,
+                   "通用设备": spec.assets.general_equipment, "专用设备": spec.assets.special_equipment,
+                   "说明": spec.assets.note} if spec.assets else None,
+            "填报日期": date_text(unit.filed_on),
+            "收入来源": [{"名称": name, "金额": amount_text(v)} for name, v in fig.income_sources.items() if v],
+            "上年结转": amount_text(sum(fig.carryover.values(), Decimal(0))) if any(fig.carryover.values()) else "",
+        }
+        context.update(self.performance())
+        return context
+
+    # --- 绩效目标表 -------------------------------------------------------------------------------------
+
+    def performance(self) -> dict[str, Any]:
+        spec, fig = self.spec, self.fig
+        frame = self.document.get("指标框架")
+        projects = []
+        for n, p in enumerate(spec.projects, start=1):
+            fields = project_fields(fig, p, n)
+            same_fund = [q for q in spec.projects if (q.special_fund or q.name) == (p.special_fund or p.name)]
+            fields.update({
+                "中文序号": ordinal(n), "所属专项金额": sum((q.amount for q in same_fund), Decimal(0)),
+                "指标": indicator_rows(p.indicators, frame),
+                "明细": [{"序号": i, "内容": d.item, "明细": d.detail, "金额": d.amount, "测算依据": d.basis}
+                       for i, d in enumerate(p.details, start=1)],
+                "明细合计": sum((d.amount for d in p.details), Decimal(0)) if p.details else None,
+                "汇总实施期目标": p.summary.period if p.summary and p.summary.period is not None else p.period_goal,
+                "汇总年度目标": p.summary.annual if p.summary and p.summary.annual is not None else p.annual_goal,
+            })
+            projects.append(fields)
+        perf = spec.performance
+        income = spec.income
+        own = None
+        if income is not None:
+            given = [x for x in (income.operations, income.business, income.superior, income.subsidiary, income.other)
+                     if x is not None]
+            own = sum(given, Decimal(0)) if given else None
+        summary = perf.special_summary if perf else None
+        return {
+            "项目": projects,
+            "项目合计": fig.projects_total,
+            "整体指标": indicator_rows(perf.indicators if perf else [], frame),
+            "重点工作": [{"事项": t.item, "责任单位": t.owner, "目标": t.goal} for t in perf.tasks] if perf else [],
+            "专项汇总": {"实施期目标": summary.period if summary else None, "年度目标": summary.annual if summary else None},
+            "整体资金": {"总额": fig.value(""), "基本支出": fig.value("基本支出"), "项目支出": fig.value("项目支出"),
+                     "一般公共预算拨款": income.general if income and income.general is not None else
+                     (fig.value("收入:一般公共预算拨款") if income else None),
+                     "政府性基金拨款": income.fund if income else None, "其他资金": own},
+        }
+
+
+def indicator_rows(indicators: list[Indicator], frame: list[dict] | None) -> list[dict]:
+    """Rows of an indicator table. With a frame (the 一级/二级 categories a form prints, empty ones
+    included), indicators fill their category's rows in the frame's order and the labels are the
+    frame's; without one, the indicators as given. Each row knows where its 一级 and 二级 groups start."""
+    if not frame:
+        rows = [indicator_fields(ind, n) for n, ind in enumerate(indicators, start=1)]
+    else:
+        rows, used = [], set()
+        for group in frame:
+            for second in group["二级"]:
+                hits = [i for i, ind in enumerate(indicators) if i not in used
+                        and _same(level1(ind), group["一级"]) and _same(level2(ind), second)]
+                used.update(hits)
+                for i in hits or [None]:
+                    row = indicator_fields(indicators[i], i + 1) if i is not None else indicator_fields(Indicator(), 0)
+                    row.update({"一级": group["一级"], "二级": second})
+                    rows.append(row)
+        for i, ind in enumerate(indicators):  # categories the frame does not have: after the frame
+            if i not in used:
+                rows.append(indicator_fields(ind, i + 1))
+    for key in ("一级", "二级"):
+        for i, row in enumerate(rows):
+            prev = rows[i - 1] if i else None
+            row[f"{key}首"] = prev is None or prev[key] != row[key] or (key == "二级" and prev["一级"] != row["一级"])
+    return rows
+
+
+def _same(category: str | None, label: str) -> bool:
+    from ..indicators import LEVEL1, LEVEL2
+    if category is None:
+        return False
+    names = {label, *LEVEL1.get(label, ()), *LEVEL2.get(label, ())}
+    return category in names or _normal(category) == _normal(label)
+
+
+def _normal(label: str) -> str:
+    from ..indicators import _L1, _L2
+    return _L2.get(label) or _L1.get(label) or label
+
+
+def vertical_merge(row: dict, key: str) -> str:
+    """The cell text with a marker merging it into its group (see render/docx.py)."""
+    value = row.get(key)
+    return merge_marker(bool(row.get(f"{key}首"))) + ("" if value is None else str(value))
