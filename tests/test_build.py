@@ -36,9 +36,10 @@ def test_same_inputs_same_bytes(tmp_path):
     for spec in (SHIZHU, HETANG):
         assert build(spec, "-o", tmp_path / "a").exit_code == 0
         assert build(spec, "-o", tmp_path / "b").exit_code == 0
-    a = sorted((tmp_path / "a").rglob("*.xlsx"))
-    b = sorted((tmp_path / "b").rglob("*.xlsx"))
-    assert len(a) == 2 and [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+    a = sorted(p for p in (tmp_path / "a").rglob("*") if p.is_file())
+    b = sorted(p for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert [p.name for p in a] == ["部门预算公开表.xlsx", "部门预算情况说明.docx"] * 2
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
 
 
 def test_mof_nine_tables_for_any_unit(tmp_path):
