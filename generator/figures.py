@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable
 
 from .catalog import Catalog, split_ref
@@ -75,6 +75,7 @@ class Term:
         return joined
 
 
+@lru_cache(maxsize=16384)
 def parse(expr: str) -> tuple[Term, ...]:
     """Parse a figure expression into canonical, sorted terms. Terms on the same dimension intersect
     (财政拨款&一般公共预算 = 一般公共预算; 功能:201&功能:2010301 = 功能:2010301). Raises ExprError."""
@@ -138,6 +139,7 @@ def scoped(scope: str, expr: str) -> str:
     return f"{scope}&{expr}" if expr and expr != "合计" else scope
 
 
+@lru_cache(maxsize=16384)
 def canonical(expr: str) -> str:
     return "&".join(t.text() for t in parse(expr)) or "合计"
 
@@ -177,12 +179,21 @@ class Figures:
         self.catalog = catalog
         self.ledger: list[Entry] = build_ledger(spec, catalog)
         self._cache: dict[str, Decimal | None] = {}
+        self._chosen_cache: dict[str, tuple[int, ...]] = {}
 
     # --- expenditure ---------------------------------------------------------------------------------
 
+    def _chosen(self, expr: str) -> tuple[int, ...]:
+        """Indices of the ledger amounts a figure adds up (cached by canonical expression)."""
+        key = canonical(expr)
+        hit = self._chosen_cache.get(key)
+        if hit is None:
+            terms = parse(key)
+            hit = self._chosen_cache[key] = tuple(i for i, e in enumerate(self.ledger) if all(t.match(e) for t in terms))
+        return hit
+
     def entries(self, expr: str = "") -> list[Entry]:
-        terms = parse(expr)
-        return [e for e in self.ledger if all(t.match(e) for t in terms)]
+        return [self.ledger[i] for i in self._chosen(expr)]
 
     def known(self, expr: str) -> bool:
         """False when the expression reads an attribute that no entry in its scope has (e.g. 功能科目 in a
@@ -195,7 +206,7 @@ class Figures:
             attr = _ATTR.get(term.dim) or ("staff" if term.dim == "staff" else None)
             if attr is None:
                 continue
-            scope = [e for e in self.ledger if all(t.match(e) for t in terms if t is not term)]
+            scope = self.entries("&".join(t.text() for t in terms if t is not term))
             if term.dim == "staff":
                 scope = [e for e in scope if e.kind == "基本支出"]
             if scope and all(getattr(e, attr) is None for e in scope):
@@ -207,7 +218,7 @@ class Figures:
             return self.income(expr)
         key = canonical(expr)
         if key not in self._cache:
-            self._cache[key] = sum((e.amount for e in self.entries(key)), ZERO) if self.known(key) else None
+            self._cache[key] = sum((self.ledger[i].amount for i in self._chosen(key)), ZERO) if self.known(key) else None
         return self._cache[key]
 
     def shown(self, expr: str = "", table: str | None = None, scope: str = "") -> Decimal | None:
@@ -222,9 +233,7 @@ class Figures:
 
     def _selection(self, expr: str) -> tuple[frozenset[int], frozenset[str]]:
         """Which ledger amounts a figure adds up, and by which classifications it is placed in a table."""
-        terms = parse(expr)
-        chosen = frozenset(i for i, e in enumerate(self.ledger) if all(t.match(e) for t in terms))
-        return chosen, frozenset(t.dim for t in terms if t.dim in _PLACING)
+        return frozenset(self._chosen(expr)), frozenset(t.dim for t in parse(expr) if t.dim in _PLACING)
 
     @cached_property
     def _published(self) -> list[tuple[tuple[frozenset[int], frozenset[str]], Decimal, tuple[str, ...]]]:

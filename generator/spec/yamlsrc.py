@@ -119,9 +119,17 @@ def read_document(path: Path) -> Document:
     return parse_text(doc)
 
 
+# libyaml when available (ten times faster); its error wording differs, so errors are re-read with the
+# pure-Python parser whose messages we translate.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_text(doc: Document) -> Document:
     try:
-        nodes = list(yaml.compose_all(doc.text, Loader=yaml.SafeLoader))
+        try:
+            nodes = list(yaml.compose_all(doc.text, Loader=FAST_LOADER))
+        except yaml.YAMLError:
+            nodes = list(yaml.compose_all(doc.text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         doc.findings.append(finding(
