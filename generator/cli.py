@@ -85,27 +85,165 @@ def show(specs: Specs, as_json: AsJson = False, codes: Codes = None, format: For
     raise typer.Exit(1 if failed else 0)
 
 
+Output = Annotated[Path, typer.Option("-o", "--output", help="输出文件夹")]
+Pdf = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转成 PDF")]
+
+
 @app.command()
-def build(specs: Specs,
-          output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹")] = Path("build"),
-          codes: Codes = None, format: FormatOpt = None) -> None:
-    """生成文书：OUT/<年度>/<单位名称>/<文档>.xlsx。有错误的规格不生成（先打印其问题）。"""
+def build(specs: Specs, output: Output = Path("build"), codes: Codes = None, format: FormatOpt = None,
+          pdf: Pdf = False) -> None:
+    """生成文书：OUT/<年度>/<单位名称>/<文档>.xlsx/.docx。有错误的规格不生成（先打印其问题）。"""
     from .build import build as build_one
+    from .pdf import Converter, OfficeMissing
+    converter = None
+    if pdf:
+        try:
+            converter = Converter()
+        except OfficeMissing as exc:
+            err.print(f"[red]错误[/] {exc}")
+            raise typer.Exit(2)
     failed = False
-    for path in _files(specs):
-        checked = check_file(path, codes, format)
-        errors = [f for f in checked.findings if f.is_error]
-        if errors:
-            print_findings(err, errors, [str(path)])
-        result = build_one(checked, output)
-        if result.findings:
-            failed = True
-            print_findings(err, result.findings, [])
-        for file in result.files:
-            out.print(f"[green]✓[/] {file}")
-        if not result.files and not result.findings:
-            out.print(f"[dim]- {path}：格式「{checked.format.name}」没有文书[/]")
+    try:
+        for path in _files(specs):
+            checked = check_file(path, codes, format)
+            errors = [f for f in checked.findings if f.is_error]
+            if errors:
+                print_findings(err, errors, [str(path)])
+            result = build_one(checked, output)
+            if result.findings:
+                failed = True
+                print_findings(err, result.findings, [])
+            files = list(result.files)
+            if converter and files:
+                try:
+                    files += converter.convert(files, files[0].parent)
+                except RuntimeError as exc:
+                    failed = True
+                    err.print(f"[red]错误[/] {path}：{exc}")
+            for file in files:
+                out.print(f"[green]✓[/] {file}")
+            if not result.files and not result.findings:
+                out.print(f"[dim]- {path}：格式「{checked.format.name}」没有文书[/]")
+    finally:
+        if converter:
+            converter.close()
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件夹（或文件）", show_default=False)],
+          output: Output = Path("build"),
+          jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="并行进程数（默认：全部 CPU 核）")] = None,
+          format: FormatOpt = None, pdf: Pdf = False,
+          force: Annotated[bool, typer.Option("--force", help="全部重新生成（不跳过未变的单位）")] = False) -> None:
+    """批量生成一个区的全部单位：失败的单位报告后跳过；未变的单位跳过；写出 OUT/<年度>/汇总.xlsx 与 report.json。"""
+    from .batch import run_batch
+    from .pdf import OfficeMissing, soffice
+    if pdf and soffice() is None:
+        err.print(f"[red]错误[/] {OfficeMissing()}")
+        raise typer.Exit(2)
+    files = _files(folders)
+    with _progress(len(files)) as report:
+        result = run_batch(folders, output, jobs=jobs, fmt_name=format, pdf=pdf, force=force, on_result=report)
+    counts = {s: sum(u.status == s for u in result.units) for s in ("生成", "未变", "失败")}
+    out.print(f"{len(result.units)} 个单位：生成 {counts['生成']}，未变跳过 {counts['未变']}，失败 {counts['失败']}")
+    for u in result.failed:
+        out.print(f"[red]✗[/] {u.spec}：{u.message or f'{u.errors} 个错误（yusuan check 查看）'}", soft_wrap=True)
+    for path in result.summaries:
+        out.print(f"汇总：{path}")
+    if result.interrupted:
+        err.print("已中断：已完成的单位保留，再次运行会接着完成其余单位")
+        raise typer.Exit(130)
+    raise typer.Exit(1 if result.failed else 0)
+
+
+class _progress:
+    """A rich progress bar on a terminal; one plain line per unit otherwise."""
+
+    def __init__(self, total: int):
+        self.total, self.failures = total, 0
+        self.bar = None
+
+    def __enter__(self):
+        if out.is_terminal:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn)
+            self.bar = Progress(TextColumn("[bold]生成文书"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("失败 {task.fields[failures]}"), TextColumn("{task.fields[rate]}"),
+                                TimeRemainingColumn(), console=out)
+            self.bar.start()
+            self.task = self.bar.add_task("", total=self.total, failures=0, rate="")
+        return self
+
+    def __call__(self, unit, done: int, total: int) -> None:
+        self.failures += unit.failed
+        if self.bar:
+            task = self.bar.tasks[0]
+            rate = f"{task.speed:.1f} 个/秒" if task.speed else ""
+            self.bar.update(self.task, advance=1, failures=self.failures, rate=rate)
+        else:
+            mark = {"生成": "✓", "未变": "=", "失败": "✗"}[unit.status]
+            out.print(f"{mark} [{done}/{total}] {unit.unit or unit.spec}（{unit.status}）", soft_wrap=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.stop()
+
+
+@app.command()
+def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_default=False)],
+             to: Annotated[int, typer.Option("--to", help="下一年度，如 2024")],
+             output: Annotated[Optional[Path], typer.Option("-o", "--output", help="新规格文件（默认 specs/<新年度>/同名.yaml）")] = None,
+             force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+             codes: Codes = None) -> None:
+    """编制下一年：年度前移，本年数字写成上年数，项目保留为草稿；注释与键的顺序尽量保留。"""
+    from .render.package import write_atomic
+    from .rollover import default_target, rollover as roll
+    checked = check_file(_files([spec])[0], codes)
+    if not checked.ok or checked.figures is None:
+        print_findings(err, [f for f in checked.findings if f.is_error], [str(spec)])
+        err.print("[red]错误[/] 规格有错误，先修正再编制下一年")
+        raise typer.Exit(1)
+    if to <= checked.spec.year:
+        err.print(f"[red]错误[/] --to {to} 应晚于本年度 {checked.spec.year}")
+        raise typer.Exit(2)
+    target = output or default_target(spec, checked.spec.year, to)
+    if target.exists() and not force:
+        err.print(f"[red]错误[/] {target} 已存在（加 --force 覆盖）")
+        raise typer.Exit(2)
+    write_atomic(target, roll(spec, checked.figures, to).encode("utf-8"))
+    out.print(f"[green]✓[/] {target}（{checked.spec.year} 年数已写入「上年」；请核实项目与金额后运行 yusuan check）")
+
+
+@app.command()
+def diff(old: Annotated[Path, typer.Argument(help="原规格", show_default=False)],
+         new: Annotated[Path, typer.Argument(help="新规格", show_default=False)],
+         as_json: AsJson = False, codes: Codes = None) -> None:
+    """比较两份规格：按合计、科目和项目列出金额与增减率的变化。"""
+    from .money import show as money
+    from .rollover import diff as compare
+    figures = []
+    for path in _files([old]) + _files([new]):
+        checked = check_file(path, codes)
+        if checked.figures is None:
+            print_findings(err, checked.findings, [str(path)])
+            raise typer.Exit(1)
+        figures.append(checked.figures)
+    lines = compare(*figures)
+    if as_json:
+        out.print(dump([line.to_dict() for line in lines]), soft_wrap=True)
+        raise typer.Exit(0)
+    if not lines:
+        out.print("两份规格的数字相同")
+        raise typer.Exit(0)
+    table = Table(title=f"{old} → {new}（万元）", title_justify="left")
+    for col in ("分组", "编码", "名称", "原", "新", "增减", "增减率"):
+        table.add_column(col, justify="right" if col in ("原", "新", "增减", "增减率") else "left")
+    for line in lines:
+        c = line.change
+        table.add_row(line.group, line.key, line.name, money(line.old), money(line.new),
+                      f"{c.direction} {money(abs(c.diff))}" if c else line.status,
+                      "" if not c or c.percent is None else f"{c.percent}%")
+    out.print(table)
 
 
 @app.command()

@@ -8,6 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import docs_forms  # noqa: E402
+import forms_batch  # noqa: E402
 import docs_narrative  # noqa: E402
 import forms_chongqing  # noqa: E402
 import forms_hunan  # noqa: E402
@@ -21,6 +22,7 @@ WORKBOOKS = {
     "chongqing/部门预算公开表.xlsx": forms_chongqing.forms,
     "hunan/部门预算公开表.xlsx": forms_hunan.forms,
     "mof/部门预算公开表.xlsx": forms_mof.forms,
+    "汇总.xlsx": forms_batch.forms,
 }
 
 DOCUMENTS = {

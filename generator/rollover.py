@@ -1,0 +1,170 @@
+"""Next year's filing (`rollover`) and what changed between two specs (`diff`).
+
+rollover: the year moves on, this year's figures become next year's 上年数, projects stay as drafts
+to edit, last year's words (增减原因, 公布数, 填报日期) go. The YAML is edited round-trip (ruamel.yaml),
+so comments and key order survive."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from .figures import SANGONG_PARTS, Change, Figures
+from .money import round2
+
+
+def _yaml() -> YAML:
+    y = YAML()
+    y.preserve_quotes = True
+    y.width = 100000
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.add_representer(Decimal, lambda r, d: r.represent_scalar("tag:yaml.org,2002:float", f"{d:.2f}"))
+    return y
+
+
+def _amount(value: Decimal | None) -> Decimal | None:
+    """A figure as next year's spec states it: two decimals, written as a plain number."""
+    return None if value is None else round2(value)
+
+
+def prior_figures(fig: Figures) -> CommentedMap:
+    """This year's figures, as next year's 上年 section."""
+    out = CommentedMap()
+
+    def put(key: str, value: Decimal | None) -> None:
+        if value is not None:
+            out[key] = _amount(value)
+
+    if fig.spec.income is not None:
+        put("收入合计", fig.income_total)
+        by_source = CommentedMap()
+        for source in fig.income_sources:
+            value = fig._income_of(source)  # as 上年对比 will read it next year
+            if value:
+                by_source[source] = _amount(value)
+        if by_source:
+            out["收入"] = by_source
+    put("支出合计", fig.total)
+    put("一般公共预算财政拨款", fig.value("一般公共预算"))
+    put("基本支出", fig.value("基本支出"))
+    put("项目支出", fig.value("项目支出"))
+    if fig._dim_known("功能"):
+        classes = CommentedMap()
+        for row in fig.rollup("功能")[1:]:
+            if row.level == "类" and row.values[0]:
+                classes[row.code] = _amount(row.values[0])
+        out["功能分类"] = classes
+    if fig.value("三公经费") is not None:
+        sangong = CommentedMap()
+        sangong["合计"] = _amount(fig.value("三公经费"))
+        for part in SANGONG_PARTS:
+            sangong[part] = _amount(fig.value(part))
+        out["三公经费"] = sangong
+    put("机关运行经费", fig.value("机关运行经费"))
+    if fig.spec.procurement:
+        out["政府采购"] = _amount(fig.procurement()["合计"])
+    return out
+
+
+def rollover(spec_path: Path, fig: Figures, to_year: int) -> str:
+    """The text of next year's spec."""
+    y = _yaml()
+    data = y.load(spec_path.read_text(encoding="utf-8"))
+    old = fig.spec.year
+    data["年度"] = to_year
+    if data.get("科目版本") == old:
+        data["科目版本"] = to_year
+    unit = data.get("单位")
+    if isinstance(unit, dict):
+        unit.pop("填报日期", None)
+    for key in ("公布数", "说明"):
+        data.pop(key, None)
+    prior = prior_figures(fig)
+    if "上年" in data:
+        data["上年"] = prior
+        data.ca.items.pop("上年", None)  # last year's notes on its own 上年 no longer apply
+    else:
+        data.insert(len(data), "上年", prior)
+    data.yaml_set_comment_before_after_key("上年", before=f"{old} 年数：由 {spec_path.name} 计算得出（yusuan rollover）")
+    projects = data.get("项目")
+    if projects:
+        data.yaml_set_comment_before_after_key(
+            "项目", before=f"以下项目沿用 {old} 年规格，作为 {to_year} 年草稿：请核实金额、实施期与绩效目标")
+    out = StringIO()
+    y.dump(data, out)
+    return out.getvalue()
+
+
+def default_target(spec_path: Path, old: int, new: int) -> Path:
+    """specs/2023/x.yaml → specs/2024/x.yaml; otherwise x.2024.yaml beside it."""
+    if spec_path.parent.name == str(old):
+        return spec_path.parent.parent / str(new) / spec_path.name
+    return spec_path.with_name(f"{spec_path.stem}.{new}{spec_path.suffix}")
+
+
+# --- diff ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    group: str  # 合计 / 功能分类 / 经济分类 / 项目
+    key: str
+    name: str
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def change(self) -> Change | None:
+        if self.old is None or self.new is None:
+            return None
+        return Change.of(self.new, round2(self.old))
+
+    @property
+    def status(self) -> str:
+        return "新增" if self.old is None else "删除" if self.new is None else "变化"
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.change
+        fmt = (lambda v: None if v is None else f"{round2(v):.2f}")
+        return {"分组": self.group, "编码": self.key, "名称": self.name, "原": fmt(self.old), "新": fmt(self.new),
+                "增减额": fmt(c.diff) if c else None, "增减率": None if not c or c.percent is None else f"{c.percent}",
+                "状态": self.status}
+
+
+def diff(old: Figures, new: Figures) -> list[Line]:
+    """What changed, by total, by 科目 and by project; only what differs (as printed, to the cent)."""
+    lines: list[Line] = []
+
+    def add(group: str, key: str, name: str, a: Decimal | None, b: Decimal | None) -> None:
+        ra, rb = (None if a is None else round2(a)), (None if b is None else round2(b))
+        if ra != rb:
+            lines.append(Line(group, key, name, a, b))
+
+    for name in ("收入合计", "合计", "基本支出", "项目支出", "人员经费", "公用经费", "三公经费", "机关运行经费"):
+        add("合计", "", "支出合计" if name == "合计" else name, _safe(old, name), _safe(new, name))
+    for dim, group, where in (("功能", "功能分类", ""), ("部门经济", "经济分类（基本支出）", "基本支出")):
+        a, b = _rows(old, dim, where), _rows(new, dim, where)
+        for code in sorted(set(a) | set(b)):
+            name = (b.get(code) or a[code])[0]
+            add(group, code, name, a.get(code, (name, None))[1], b.get(code, (name, None))[1])
+    pa = {p.name: p.amount for p in old.spec.projects}
+    pb = {p.name: p.amount for p in new.spec.projects}
+    for name in list(pa) + [n for n in pb if n not in pa]:
+        add("项目", "", name, pa.get(name), pb.get(name))
+    return lines
+
+
+def _safe(fig: Figures, expr: str) -> Decimal | None:
+    if expr == "收入合计":
+        return fig.income_total if fig.spec.income is not None else None
+    return fig.value(expr)
+
+
+def _rows(fig: Figures, dim: str, where: str) -> dict[str, tuple[str, Decimal]]:
+    if not fig._dim_known(dim, where):
+        return {}
+    return {r.code: (r.name, r.values[0]) for r in fig.rollup(dim, [""], where)[1:]}
