@@ -183,13 +183,35 @@ class Figures:
 
     # --- expenditure ---------------------------------------------------------------------------------
 
+    @cached_property
+    def _index(self) -> dict[tuple[str, str], frozenset[int]]:
+        """(dimension, value) → the ledger entries that have it; code dimensions by every 类/款/项 prefix."""
+        index: dict[tuple[str, str], set[int]] = {}
+        for i, e in enumerate(self.ledger):
+            keys = [("kind", e.kind), ("staff", e.staff), ("fund", e.fund), ("source", e.source),
+                    ("carryover", "上年结转" if e.carryover else "本年"), ("project", e.project)]
+            for dim, attr in _ATTR.items():
+                code = getattr(e, attr)
+                if code:
+                    keys += [(dim, code[:n]) for n in range(3, len(code) + 1, 2)]
+                else:
+                    keys.append((dim, None))  # entries lacking the classification
+            for key in keys:
+                index.setdefault(key, set()).add(i)
+        return {k: frozenset(v) for k, v in index.items()}
+
+    def _term_set(self, term: Term) -> frozenset[int]:
+        return frozenset().union(*(self._index.get((term.dim, v), frozenset()) for v in term.values))
+
     def _chosen(self, expr: str) -> tuple[int, ...]:
         """Indices of the ledger amounts a figure adds up (cached by canonical expression)."""
         key = canonical(expr)
         hit = self._chosen_cache.get(key)
         if hit is None:
-            terms = parse(key)
-            hit = self._chosen_cache[key] = tuple(i for i, e in enumerate(self.ledger) if all(t.match(e) for t in terms))
+            chosen = frozenset(range(len(self.ledger)))
+            for term in parse(key):
+                chosen &= self._term_set(term)
+            hit = self._chosen_cache[key] = tuple(sorted(chosen))
         return hit
 
     def entries(self, expr: str = "") -> list[Entry]:
@@ -203,13 +225,12 @@ class Figures:
         if self.spec.basic is None and not any(t.dim == "kind" and t.values == ("项目支出",) for t in terms):
             return False  # 基本支出 not provided: nothing that includes it is known
         for term in terms:
-            attr = _ATTR.get(term.dim) or ("staff" if term.dim == "staff" else None)
-            if attr is None:
+            if term.dim not in _ATTR and term.dim != "staff":
                 continue
-            scope = self.entries("&".join(t.text() for t in terms if t is not term))
+            scope = set(self._chosen("&".join(t.text() for t in terms if t is not term)))
             if term.dim == "staff":
-                scope = [e for e in scope if e.kind == "基本支出"]
-            if scope and all(getattr(e, attr) is None for e in scope):
+                scope &= self._index.get(("kind", "基本支出"), frozenset())
+            if scope and scope <= self._index.get((term.dim, None), frozenset()):
                 return False
         return True
 
@@ -270,12 +291,12 @@ class Figures:
         columns = list(columns)
         attr = _ATTR[dim]
         base = self.entries(where)
-        cols = [parse(c) for c in columns]
+        cols = [set(self._chosen("&".join(x for x in (where, c) if x))) for c in columns]
         sums: dict[str, list[Decimal]] = {}
         total = [ZERO] * len(cols)
-        for e in base:
+        for i, e in zip(self._chosen(where), base):
             code = getattr(e, attr)
-            hits = [all(t.match(e) for t in terms) for terms in cols]
+            hits = [i in chosen for chosen in cols]
             for i, hit in enumerate(hits):
                 if hit:
                     total[i] += e.amount

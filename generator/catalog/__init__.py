@@ -120,6 +120,7 @@ def _valid(row: dict[str, str], edition: int) -> bool:
     return since <= edition <= until
 
 
+@lru_cache(maxsize=None)
 def editions() -> tuple[int, int]:
     """The range of edition years the shipped data covers."""
     years = set()

@@ -69,7 +69,8 @@ class DocxForm:
         xml = self._tpl.resolve_listing(xml)
         body = self._tpl.fix_tables(xml)
         _apply_merges(body)
-        return zip_bytes(self._package(body, title, when))
+        parts = self._package(body, title, when)
+        return zip_bytes(parts, frozenset(k for k, v in parts.items() if self.parts.get(k) is v))
 
     def _package(self, body: etree._Element, title: str, when: str) -> dict[str, bytes]:
         document = etree.fromstring(self.parts["word/document.xml"])

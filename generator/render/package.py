@@ -1,14 +1,20 @@
 """OOXML packages (.xlsx/.docx are zip files): read a template once, write outputs deterministically and
-atomically — same inputs, same bytes; an interrupted write never leaves a half file."""
+atomically — same inputs, same bytes; an interrupted write never leaves a half file.
+
+The zip is written by hand (the format is simple): every part a template carries unchanged is
+compressed once per process and its compressed bytes reused for every unit; only the parts a unit
+changes are compressed again."""
 from __future__ import annotations
 
-import io
 import os
+import struct
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip timestamps carry no information about when we ran
+DOS_TIME, DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: timestamps carry no information
+_COMPRESSED: dict[int, tuple[bytes, bytes, int, int]] = {}  # id(data) → (data, deflated, crc, size)
 
 
 def read_parts(path: Path) -> dict[str, bytes]:
@@ -16,17 +22,39 @@ def read_parts(path: Path) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def zip_bytes(parts: dict[str, bytes]) -> bytes:
-    """The parts as a zip: [Content_Types].xml first (as Office expects), the rest in the given order."""
+def _deflate(data: bytes) -> tuple[bytes, int]:
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(), zlib.crc32(data)
+
+
+def _deflated(data: bytes, reuse: bool) -> tuple[bytes, int]:
+    if not reuse:
+        return _deflate(data)
+    hit = _COMPRESSED.get(id(data))
+    if hit is None or hit[0] is not data:
+        packed, crc = _deflate(data)
+        hit = _COMPRESSED[id(data)] = (data, packed, crc, len(data))
+    return hit[1], hit[2]
+
+
+def zip_bytes(parts: dict[str, bytes], unchanged: frozenset[str] = frozenset()) -> bytes:
+    """The parts as a zip: [Content_Types].xml first (as Office expects), the rest in the given order.
+    Parts named in `unchanged` are template parts reused as they are: their compression is cached."""
     order = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels"))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zf.writestr(info, parts[name], compresslevel=6)
-    return buf.getvalue()
+    out, central, offset = [], [], 0
+    for name in order:
+        data = parts[name]
+        packed, crc = _deflated(data, name in unchanged)
+        raw_name = name.encode("utf-8")
+        header = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0x0800, 8, DOS_TIME, DOS_DATE, crc, len(packed),
+                             len(data), len(raw_name), 0)
+        out += [header, raw_name, packed]
+        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0x0800, 8, DOS_TIME, DOS_DATE, crc,
+                                   len(packed), len(data), len(raw_name), 0, 0, 0, 0, 0o600 << 16, offset) + raw_name)
+        offset += len(header) + len(raw_name) + len(packed)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
+    return b"".join(out) + directory + end
 
 
 def write_atomic(path: Path, data: bytes) -> None:

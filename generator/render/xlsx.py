@@ -56,12 +56,22 @@ class Cell:
     text: TextTemplate | None = None
     formula: str | None = None
 
+    def __post_init__(self) -> None:
+        self.letter = get_column_letter(self.col)
+        # attributes pre-rendered once: without t (a value cell sets its own), and as the template has them
+        self.plain_attrs = "".join(f" {k}={quoteattr(v)}" for k, v in self.attrs.items() if k != "t")
+        self.static_attrs = "".join(f" {k}={quoteattr(v)}" for k, v in self.attrs.items())
+
 
 @dataclass
 class Row:
     r: int
     attrs: dict[str, str]
     cells: list[Cell]
+
+    def __post_init__(self) -> None:
+        self.attrs = {k: v for k, v in self.attrs.items() if ":" not in k and "{" not in k}
+        self.attr_xml = "".join(f" {k}={quoteattr(v)}" for k, v in self.attrs.items())
 
     @property
     def roots(self) -> set[str]:
@@ -249,7 +259,8 @@ class XlsxTemplate:
             if fill.template not in self.sheets:
                 raise TemplateError(f"模板 {self.path.name} 中没有工作表「{fill.template}」")
             rendered.append(self._sheet(self.sheets[fill.template], fill, first=not rendered))
-        return zip_bytes(self._package(rendered, title, when))
+        parts = self._package(rendered, title, when)
+        return zip_bytes(parts, frozenset(k for k, v in parts.items() if self.parts.get(k) is v))
 
     def _sheet(self, t: SheetTemplate, fill: SheetFill, first: bool) -> Rendered:
         where = f"工作表「{t.name}」"
@@ -289,29 +300,30 @@ class XlsxTemplate:
         cells = []
         lines = 1
         for c in row.cells:
-            ref = f"{get_column_letter(c.col)}{r}"
-            attrs = {k: v for k, v in c.attrs.items() if k != "t"}
+            ref = f"{c.letter}{r}"
             if c.formula is not None:
-                cells.append(_cell(ref, attrs, f"<f>{escape(_shift_formula(c.formula, rows))}</f>"))
+                cells.append(f'<c r="{ref}"{c.plain_attrs}><f>{escape(_shift_formula(c.formula, rows))}</f></c>')
             elif c.text is not None:
                 try:
                     value = _resolve_text(c.text, resolve, data)
                 except TemplateError as exc:
-                    raise TemplateError(f"{where}{get_column_letter(c.col)}{row.r}：{exc}") from None
+                    raise TemplateError(f"{where}{c.letter}{row.r}：{exc}") from None
                 single = c.text.single
                 if data is not None and single is not None and single.merge:
                     merge_cols.setdefault(c.col, []).append((r, "" if value is None else str(value)))
-                cells.append(_value_cell(ref, attrs, value))
+                cells.append(_value_cell(ref, c.plain_attrs, value))
                 if isinstance(value, str) and value:
                     lines = max(lines, _lines(value, t.text_width(row.r, c.col)))
+            elif c.inner:
+                cells.append(f'<c r="{ref}"{c.static_attrs}>{c.inner}</c>')
             else:
-                cells.append(_cell(ref, {**attrs, **({"t": c.attrs["t"]} if "t" in c.attrs else {})}, c.inner))
-        attrs = {k: v for k, v in row.attrs.items() if ":" not in k and "{" not in k}
+                cells.append(f'<c r="{ref}"{c.static_attrs}/>')
+        attr_xml = row.attr_xml
         if lines > 1:  # merged cells never auto-fit: size the row for its wrapped text
             height = round(lines * LINE_HEIGHT + 4, 1)
-            if height > float(attrs.get("ht", 0)):
-                attrs.update(ht=str(height), customHeight="1")
-        attr_xml = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
+            if height > float(row.attrs.get("ht", 0)):
+                attrs = {**row.attrs, "ht": str(height), "customHeight": "1"}
+                attr_xml = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
         return f'<row r="{r}"{attr_xml}>{"".join(cells)}</row>'
 
     def _merges(self, t: SheetTemplate, spans: list, blocks: dict[str, list[dict]], rows: RowMap,
@@ -431,20 +443,17 @@ def _lines(text: str, width: float) -> int:
     return total
 
 
-def _cell(ref: str, attrs: dict[str, str], inner: str) -> str:
-    a = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
-    return f'<c r="{ref}"{a}>{inner}</c>' if inner else f'<c r="{ref}"{a}/>'
-
-
-def _value_cell(ref: str, attrs: dict[str, str], value: Any) -> str:
+def _value_cell(ref: str, attrs: str, value: Any) -> str:
     if value is None or value == "":
-        return _cell(ref, attrs, "")
+        return f'<c r="{ref}"{attrs}/>'
     if isinstance(value, bool):
         value = "是" if value else "否"
-    if isinstance(value, (int, Decimal)):
-        return _cell(ref, attrs, f"<v>{format(value, 'f') if isinstance(value, Decimal) else value}</v>")
-    text = _ILLEGAL.sub("", str(value))
-    return _cell(ref, {**attrs, "t": "inlineStr"}, f'<is><t xml:space="preserve">{escape(text)}</t></is>')
+    if isinstance(value, Decimal):
+        return f'<c r="{ref}"{attrs}><v>{format(value, "f")}</v></c>'
+    if isinstance(value, int):
+        return f'<c r="{ref}"{attrs}><v>{value}</v></c>'
+    text = escape(_ILLEGAL.sub("", str(value)))
+    return f'<c r="{ref}"{attrs} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 def _group_merges(columns: dict[int, list[tuple[int, str]]]) -> list[Merge]:
