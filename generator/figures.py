@@ -127,6 +127,7 @@ def _term(token: str) -> Term:
 INCOME_HEADS = ("收入合计", "本年收入", "上年结转收入", "收入")
 
 
+@lru_cache(maxsize=16384)
 def is_income(expr: str) -> bool:
     head = expr.strip().partition(":")[0]
     return head in INCOME_HEADS
@@ -201,6 +202,8 @@ class Figures:
         return {k: frozenset(v) for k, v in index.items()}
 
     def _term_set(self, term: Term) -> frozenset[int]:
+        if len(term.values) == 1:
+            return self._index.get((term.dim, term.values[0]), frozenset())
         return frozenset().union(*(self._index.get((term.dim, v), frozenset()) for v in term.values))
 
     def _chosen(self, expr: str) -> tuple[int, ...]:

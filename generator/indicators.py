@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from .spec.model import Indicator
@@ -33,6 +34,7 @@ _L1 = {alias: name for name, aliases in LEVEL1.items() for alias in aliases}
 _L2 = {alias: name for name, aliases in LEVEL2.items() for alias in aliases}
 
 
+@lru_cache(maxsize=8192)
 def _clean(text: str | None) -> str:
     return re.sub(r"\s+", "", text or "")
 
@@ -89,6 +91,7 @@ class Value:
         return "%" in self.unit or "％" in self.unit
 
 
+@lru_cache(maxsize=8192)
 def read_value(ind: Indicator) -> Value:
     text = (ind.value or "").strip()
     nature = NATURES.get(_clean(ind.nature)) if ind.nature else None

@@ -23,28 +23,33 @@ class Part:
     label: str
     exact: Decimal
     printed: Decimal
-    path: PathT  # where the amount behind it is written
+    expr: str | None = None  # the figure, to find where its amounts are written
+    written: PathT = ()  # or where it is written (income)
 
-
-def _where(fig: Figures, expr: str) -> PathT:
-    """The first ledger amount of a figure that is not already whole cents, else its first amount."""
-    entries = fig.entries(expr)
-    odd = [e for e in entries if e.amount != round2(e.amount)]
-    return (odd or entries)[0].path if entries else ()
+    def path(self, fig: Figures) -> PathT:
+        """The first ledger amount of the figure that is not already whole cents, else its first amount."""
+        if self.expr is None:
+            return self.written
+        entries = fig.entries(self.expr)
+        odd = [e for e in entries if e.amount != round2(e.amount)]
+        return (odd or entries)[0].path if entries else ()
 
 
 def _part(fig: Figures, label: str, expr: str) -> Part | None:
     exact = fig.value(expr)
-    return None if exact is None else Part(label, exact, fig.shown(expr), _where(fig, expr))
+    if exact is None:
+        return None
+    published = fig.published_value(expr) if fig.spec.published else None
+    return Part(label, exact, round2(exact) if published is None else published, expr)
 
 
 def _footings(fig: Figures) -> Iterator[tuple[str, Part, list[Part]]]:
     """(what, total, parts) for every sum the documents print."""
     if fig.spec.income is not None:
-        parts = [Part(name, v, round2(v), ("收入", name)) for name, v in fig.income_sources.items()]
-        parts += [Part(f"上年结转（{fund}）", v, round2(v), ("收入", "上年结转")) for fund, v in fig.carryover.items()]
+        parts = [Part(name, v, round2(v), written=("收入", name)) for name, v in fig.income_sources.items()]
+        parts += [Part(f"上年结转（{fund}）", v, round2(v), written=("收入", "上年结转")) for fund, v in fig.carryover.items()]
         total = fig.income_total
-        yield "收入合计", Part("收入合计", total, round2(total), ("收入",)), parts
+        yield "收入合计", Part("收入合计", total, round2(total), written=("收入",)), parts
     if not fig.ledger:
         return
     total = _part(fig, "合计", "")
@@ -91,7 +96,7 @@ def footing(ctx: Context) -> Iterable[Finding]:
         carriers = [p for p in [*parts, total] if p.exact != p.printed]
         notes = [f"{p.label} 精确值 {plain(p.exact)}" if round2(p.exact) == p.printed else
                  f"{p.label} 按公布数列示 {show(p.printed)}（计算 {plain(p.exact)}）" for p in carriers]
-        path = next((p.path for p in carriers if p.path), total.path)
+        path = next((p.path(ctx.figures) for p in carriers if p.path(ctx.figures)), total.path(ctx.figures))
         yield ctx.at("W-ROUNDING",
                      f"{what}：各项按两位小数列示 {' + '.join(show(p.printed) for p in parts)} = {show(printed_sum)}，"
                      f"合计列示 {show(total.printed)}，尾差 {plain(abs(printed_sum - total.printed))} 万元",

@@ -67,19 +67,23 @@ class DocxForm:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         xml = self._tpl.resolve_listing(xml)
-        body = self._tpl.fix_tables(xml)
-        _apply_merges(body)
-        parts = self._package(body, title, when)
+        if "<w:tbl" in xml or "⟦vm:" in xml:  # tables may need docxtpl's grid fixes and our merges
+            body = self._tpl.fix_tables(xml)
+            _apply_merges(body)
+            xml = etree.tostring(body, encoding="unicode")
+        before, after = self._frame
+        parts = dict(self.parts)
+        parts["word/document.xml"] = before + xml.encode("utf-8") + after
+        parts["docProps/core.xml"] = core_properties(title, when)
         return zip_bytes(parts, frozenset(k for k, v in parts.items() if self.parts.get(k) is v))
 
-    def _package(self, body: etree._Element, title: str, when: str) -> dict[str, bytes]:
-        document = etree.fromstring(self.parts["word/document.xml"])
-        old = document.find(f"{{{W}}}body")
-        document.replace(old, body)
-        parts = dict(self.parts)
-        parts["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
-        parts["docProps/core.xml"] = core_properties(title, when)
-        return parts
+    @cached_property
+    def _frame(self) -> tuple[bytes, bytes]:
+        """document.xml around its <w:body> element, kept as bytes: only the body is rendered."""
+        data = self.parts["word/document.xml"]
+        start = data.index(b"<w:body")
+        end = data.rindex(b"</w:body>") + len(b"</w:body>")
+        return data[:start], data[end:]
 
 
 def _unescape_tag(m: re.Match) -> str:

@@ -22,17 +22,17 @@ def read_parts(path: Path) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def _deflate(data: bytes) -> tuple[bytes, int]:
-    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+def _deflate(data: bytes, level: int) -> tuple[bytes, int]:
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush(), zlib.crc32(data)
 
 
 def _deflated(data: bytes, reuse: bool) -> tuple[bytes, int]:
     if not reuse:
-        return _deflate(data)
+        return _deflate(data, 1)  # a unit's own parts: fast compression
     hit = _COMPRESSED.get(id(data))
     if hit is None or hit[0] is not data:
-        packed, crc = _deflate(data)
+        packed, crc = _deflate(data, 9)  # shared parts: compressed once, as small as they get
         hit = _COMPRESSED[id(data)] = (data, packed, crc, len(data))
     return hit[1], hit[2]
 

@@ -31,6 +31,10 @@ class Placeholder:
     merge: bool
 
     @property
+    def text(self) -> str:
+        return "「{{" + self.root + "".join("." + f for f in self.fields) + (":" + self.expr if self.expr else "") + "}}」"
+
+    @property
     def is_row(self) -> bool:
         return self.root == "行"
 
@@ -54,13 +58,10 @@ class TextTemplate:
 
     parts: tuple[str | Placeholder, ...]
 
-    @property
-    def single(self) -> Placeholder | None:
-        return self.parts[0] if len(self.parts) == 1 and isinstance(self.parts[0], Placeholder) else None
-
-    @property
-    def placeholders(self) -> list[Placeholder]:
-        return [p for p in self.parts if isinstance(p, Placeholder)]
+    def __post_init__(self) -> None:
+        single = self.parts[0] if len(self.parts) == 1 and isinstance(self.parts[0], Placeholder) else None
+        object.__setattr__(self, "single", single)
+        object.__setattr__(self, "placeholders", [p for p in self.parts if isinstance(p, Placeholder)])
 
 
 def compile_text(text: str) -> TextTemplate | None:
@@ -78,7 +79,7 @@ def compile_text(text: str) -> TextTemplate | None:
     return TextTemplate(tuple(parts))
 
 
-def lookup(obj: Any, fields: tuple[str, ...], where: str, *, strict: bool = True) -> Any:
+def lookup(obj: Any, fields: tuple[str, ...], where: Any, *, strict: bool = True) -> Any:
     """Follow `fields` into nested dicts. A row of data may lack a field (a label-only line, padding in
     a panel): that is a blank; the context a template is given must have what the template names."""
     for name in fields:
@@ -87,5 +88,5 @@ def lookup(obj: Any, fields: tuple[str, ...], where: str, *, strict: bool = True
         elif obj is None or (not strict and isinstance(obj, dict)):
             return None
         else:
-            raise TemplateError(f"{where}：没有「{name}」")
+            raise TemplateError(f"{where() if callable(where) else where}：没有「{name}」")
     return obj

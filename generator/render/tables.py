@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Callable
 
 from ..figures import ExprError, Figures, scoped
+from ..money import round2
 from ..ledger import FUND_OF, FUNDS
 from ..spec.model import Indicator, Project, Spec
 from .placeholders import DataError, Placeholder, TemplateError, lookup
@@ -48,21 +50,24 @@ class SheetData:
     def figure(self, expr: str, within: str = "") -> Decimal | None:
         placed = scoped(within, expr) if within else expr
         try:
-            value = self.fig.shown(placed, table=self.table, scope=self.scope)
+            if self.fig.spec.published:
+                value = self.fig.shown(placed, table=self.table, scope=self.scope)
+            else:  # nothing published differently: the computed figure, to the cent
+                value = self.fig.value(scoped(self.scope, placed))
+                value = None if value is None else round2(value)
         except ExprError as exc:
             raise TemplateError(f"数字表达式「{expr}」：{exc}") from None
         return None if value is None or (value == 0 and not self.show_zero) else value
 
     def resolve(self, ph: Placeholder, row: dict | None) -> Any:
-        where = f"「{{{{{ph.root}{''.join('.' + f for f in ph.fields)}}}}}」"
         if ph.root == "数":
             return self.figure(ph.expr or "")
         if row is not None and ph.root in row.get("__blocks__", ()):
-            obj = lookup(row, ph.fields, where, strict=False)
+            obj = lookup(row, ph.fields, lambda: ph.text, strict=False)
         elif ph.root in self.context:
-            obj = lookup(self.context[ph.root], ph.fields, where)
+            obj = lookup(self.context[ph.root], ph.fields, lambda: ph.text)
         else:
-            raise TemplateError(f"{where}：没有「{ph.root}」（可用：{'、'.join(self.context)}）")
+            raise TemplateError(f"{ph.text}：没有「{ph.root}」（可用：{'、'.join(self.context)}）")
         if ph.expr is None:
             return obj
         if not isinstance(obj, dict) or "范围" not in obj:
@@ -129,7 +134,15 @@ class Builder:
         from ..ledger import default_source
         self.default_source = default_source(self.spec)
 
+    @cached_property
+    def _base(self) -> dict[str, Any]:
+        return self._make_base_context()
+
     def base_context(self) -> dict[str, Any]:
+        """The values every sheet of the document may name (a fresh dict; its values are shared)."""
+        return dict(self._base)
+
+    def _make_base_context(self) -> dict[str, Any]:
         spec = self.spec
         perf = spec.performance
         bought: dict[str, Decimal | None] = dict.fromkeys([*FUND_OF, *FUNDS, "合计"])

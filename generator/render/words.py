@@ -10,6 +10,7 @@ templates only place them. Exposed to templates as context values and as a few l
 """
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 from typing import Any
 
@@ -72,6 +73,7 @@ class Words:
     # --- helpers the templates call ---------------------------------------------------------------------
 
     def figure(self, expr: str) -> str:
+        expr = html.unescape(expr)  # an expression written in document text may arrive XML-escaped (&amp;)
         try:
             value = self.fig.value(expr)
         except ExprError as exc:
@@ -124,9 +126,10 @@ class Words:
         general_bought = {k: sum((i.amount for i in spec.procurement if (i.source or self.tables.default_source) in
                                   ("一般公共预算拨款", "经费拨款", "定额补助", "纳入预算管理的非税收入拨款")
                                   and (k == "合计" or i.kind == k)), Decimal(0)) for k in ("合计", "货物", "工程", "服务")}
+        base = self.tables.base_context()
         context = {
-            **self.tables.base_context(),
-            "单位": {**self.tables.base_context()["单位"],
+            **base,
+            "单位": {**base["单位"],
                    "职能职责段落": [p for p in (unit.duties or "").split("\n") if p.strip()],
                    "编制": staff.authorized if staff else None, "在编": staff.on_post if staff else None,
                    "实有": staff.actual if staff else None, "实有构成": groups,

@@ -72,6 +72,11 @@ class Row:
     def __post_init__(self) -> None:
         self.attrs = {k: v for k, v in self.attrs.items() if ":" not in k and "{" not in k}
         self.attr_xml = "".join(f" {k}={quoteattr(v)}" for k, v in self.attrs.items())
+        # a row of only fixed cells is the same XML wherever it lands: pre-render it around its row number
+        self.fixed = None
+        if all(c.text is None and c.formula is None for c in self.cells):
+            self.fixed = [(f'<c r="{c.letter}', f'"{c.static_attrs}>{c.inner}</c>' if c.inner else f'"{c.static_attrs}/>')
+                          for c in self.cells]
 
     @property
     def roots(self) -> set[str]:
@@ -297,6 +302,9 @@ class XlsxTemplate:
 
     def _row_xml(self, t: SheetTemplate, row: Row, r: int, resolve: Resolver, data: dict | None, where: str,
                  rows: RowMap, merge_cols: dict) -> str:
+        if row.fixed is not None:
+            n = str(r)
+            return f'<row r="{n}"{row.attr_xml}>' + "".join(pre + n + post for pre, post in row.fixed) + "</row>"
         cells = []
         lines = 1
         for c in row.cells:
@@ -436,6 +444,8 @@ def _as_text(value: Any) -> str:
 def _lines(text: str, width: float) -> int:
     """How many lines `text` wraps to in a cell `width` characters wide (CJK characters count double)."""
     room = max(width - 1, 2)
+    if len(text) * 2 <= room and "\n" not in text:
+        return 1
     total = 0
     for para in text.split("\n"):
         units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in para)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -19,10 +19,14 @@ NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
+
+
+def _pos(mark: Any) -> Pos | None:
+    """A YAML mark (0-based) as a Pos; marks are kept as they come and converted only when asked."""
+    return None if mark is None else Pos(mark.line + 1, mark.column + 1)
 
 
 @dataclass
@@ -32,8 +36,8 @@ class Document:
     file: str
     text: str
     data: Any = None
-    values: dict[PathT, Pos] = field(default_factory=dict)
-    keys: dict[PathT, Pos] = field(default_factory=dict)
+    values: dict[PathT, Any] = field(default_factory=dict)  # path → YAML mark of its value
+    keys: dict[PathT, Any] = field(default_factory=dict)  # path → YAML mark of its key
     findings: list[Finding] = field(default_factory=list)
 
     def pos(self, path: PathT, *, key: bool = False) -> Pos | None:
@@ -43,7 +47,7 @@ class Document:
             prefix = path[:cut]
             hit = (self.keys.get(prefix) if key else None) or self.values.get(prefix) or self.keys.get(prefix)
             if hit:
-                return hit
+                return _pos(hit)
         return None
 
     def at(self, code: str, message: str, path: PathT, *, hint: str | None = None, key: bool = False) -> Finding:
@@ -119,9 +123,30 @@ def read_document(path: Path) -> Document:
     return parse_text(doc)
 
 
-# libyaml when available (ten times faster); its error wording differs, so errors are re-read with the
-# pure-Python parser whose messages we translate.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _TextResolver(yaml.resolver.BaseResolver):
+    """We keep every scalar's text and only need to know nulls and merge keys: skip YAML 1.1's regex
+    guessing of ints, floats, booleans and dates (the model decides types from the text)."""
+
+    NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return NULL_TAG if value in self.NULLS else MERGE_TAG if value == "<<" else self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+try:  # libyaml: ten times faster than the pure-Python parser
+    from yaml.cyaml import CParser
+
+    class FAST_LOADER(CParser, yaml.constructor.BaseConstructor, _TextResolver):
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            yaml.constructor.BaseConstructor.__init__(self)
+            _TextResolver.__init__(self)
+except ImportError:
+    FAST_LOADER = yaml.SafeLoader
+# libyaml's error wording differs from PyYAML's: errors are re-read with the pure-Python parser, whose
+# messages we translate.
 
 
 def parse_text(doc: Document) -> Document:
@@ -157,8 +182,8 @@ class _Walker:
         self.doc = doc
         self.active: set[int] = set()  # node ids on the current path, to stop recursive aliases
 
-    def mark(self, node: yaml.Node) -> Pos:
-        return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
+    def mark(self, node: yaml.Node) -> Any:
+        return node.start_mark
 
     def value(self, node: yaml.Node, path: PathT) -> Any:
         self.doc.values.setdefault(path, self.mark(node))
@@ -192,7 +217,7 @@ class _Walker:
             key = key_node.value
             child = path + (key,)
             if key in out:
-                first = self.doc.keys[child]
+                first = _pos(self.doc.keys[child])
                 self.doc.findings.append(finding(
                     "E-YAML-DUPLICATE-KEY", f"键「{key}」重复出现（第 {first.line} 行已写过），后一个值被忽略",
                     hint="删除或合并重复的键", file=self.doc.file, line=key_node.start_mark.line + 1,
