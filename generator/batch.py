@@ -167,10 +167,20 @@ class BatchResult:
         return [u for u in self.units if u.failed]
 
 
+def clean_leftovers(out: Path) -> int:
+    """Temporary files an interrupted run left behind (.~name.part): never outputs, always safe to remove."""
+    removed = 0
+    for stale in out.rglob(".~*.part") if out.is_dir() else ():
+        stale.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def run_batch(folders: Iterable[Path], out: Path, *, jobs: int | None = None, fmt_name: str | None = None,
               pdf: bool = False, force: bool = False,
               on_result: Callable[[UnitResult, int, int], None] | None = None) -> BatchResult:
     specs = spec_files(folders)
+    clean_leftovers(out)
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: dict[str, UnitResult] = {}
     interrupted = False

@@ -1,0 +1,161 @@
+"""`yusuan batch`: a district with good and broken units, incremental reruns, --force, determinism across
+runs and worker counts, a kill midway, the summary and report; and rollover/diff for next year."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, SHIZHU, SPECS
+from generator.checks import check_file
+from generator.cli import app
+
+sys.path.insert(0, str(ROOT / "examples"))
+from make_district import write_district  # noqa: E402
+
+runner = CliRunner()
+
+
+def batch(*args):
+    return runner.invoke(app, ["batch", *map(str, args)])
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".yusuan" not in p.parts}
+
+
+@pytest.fixture
+def district(tmp_path):
+    folder = tmp_path / "district"
+    write_district(folder, 6, "chongqing", seed=7)
+    shutil.copy(ROOT / "tests" / "bad" / "21-project-detail-sum.yaml", folder / "broken.yaml")
+    return folder
+
+
+def test_good_units_finish_broken_ones_are_reported(district, tmp_path):
+    out = tmp_path / "out"
+    result = batch(district, "-o", out, "-j", "2")
+    assert result.exit_code == 1, result.output
+    assert "生成 6" in result.output and "失败 1" in result.output and "broken.yaml" in result.output
+    units = [p for p in (out / "2024").iterdir() if p.is_dir()]
+    assert len(units) == 6 and all(len(list(u.iterdir())) == 2 for u in units)
+    report = json.loads((out / "2023" / "report.json").read_text(encoding="utf-8"))  # the broken spec is 2023
+    broken = report["单位"][0]
+    assert broken["结果"] == "失败" and broken["问题"][0]["code"] == "E-SUM-PROJECT" and broken["问题"][0]["line"] == 9
+    summary = openpyxl.load_workbook(out / "2024" / "汇总.xlsx").active
+    rows = [r for r in summary.iter_rows(values_only=True) if isinstance(r[0], int)]
+    total = next(r for r in summary.iter_rows(values_only=True) if r[0] == "合计")
+    assert len(rows) == 6 and round(sum(r[3] for r in rows), 2) == round(total[3], 2)
+    assert all(r[8] == "通过" and r[10] == "成功" for r in rows)
+
+
+def test_second_run_skips_force_rebuilds(district, tmp_path):
+    out = tmp_path / "out"
+    batch(district, "-o", out)
+    first = outputs(out)
+    again = batch(district, "-o", out)
+    assert "未变跳过 6" in again.output and "生成 0" in again.output
+    assert outputs(out) == first  # summaries too: nothing about this run is in them
+    spec = next(district.glob("unit*.yaml"))
+    spec.write_text(spec.read_text(encoding="utf-8").replace("联系人: 张三", "联系人: 李四"), encoding="utf-8")
+    changed = batch(district, "-o", out)
+    assert "生成 1" in changed.output and "未变跳过 5" in changed.output
+    forced = batch(district, "-o", out, "--force")
+    assert "生成 6" in forced.output
+
+
+def test_deterministic_across_runs_and_worker_counts(district, tmp_path):
+    batch(district, "-o", tmp_path / "a", "-j", "1")
+    batch(district, "-o", tmp_path / "b", "-j", "2")
+    a, b = outputs(tmp_path / "a"), outputs(tmp_path / "b")
+    assert a.keys() == b.keys() and len(a) >= 6 * 2 + 4
+    assert a == b
+
+
+def test_a_killed_batch_leaves_no_half_file_and_rerun_finishes(tmp_path):
+    folder = tmp_path / "big"
+    write_district(folder, 80, "hunan", seed=3)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "generator", "batch", str(folder), "-o", str(out), "-j", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list((out / ".yusuan").glob("*.json")) if (out / ".yusuan").is_dir() else []) < 5:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = list(out.rglob("*.xlsx")) + list(out.rglob("*.docx"))
+    assert done, "the batch had started writing"
+    for path in done:  # every file under its final name is whole
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+    rerun = subprocess.run(cmd, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "失败 0" in rerun.stdout and "未变跳过" in rerun.stdout
+    assert not list(out.rglob(".~*.part"))
+    assert len([p for p in (out / "2024").iterdir() if p.is_dir()]) == 80
+
+
+def test_unsafe_unit_names_stay_inside_the_output(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    text = SHIZHU.read_text(encoding="utf-8").replace("名称: 石柱土家族自治县行政服务中心", "名称: ../../逃逸/单位" + "长" * 200, 1)
+    (folder / "a.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch(folder, "-o", out).exit_code == 0
+    made = [p for p in out.rglob("*.xlsx") if p.name != "汇总.xlsx"]
+    assert made and all(out in p.parents for p in made)
+    assert all(len(p.parent.name) <= 80 for p in made)
+
+
+def test_rollover_makes_a_spec_that_checks(tmp_path):
+    source = tmp_path / "specs" / "2023" / SHIZHU.name
+    source.parent.mkdir(parents=True)
+    shutil.copy(SHIZHU, source)
+    result = runner.invoke(app, ["rollover", str(source), "--to", "2024"])
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "specs" / "2024" / SHIZHU.name
+    checked = check_file(target)
+    assert checked.ok and checked.spec.year == 2024
+    prior = checked.spec.prior
+    assert [str(v) for v in (prior.expenditure, prior.basic, prior.project, prior.operating)] == [
+        "500.75", "299.30", "201.45", "58.50"]
+    assert str(prior.by_function["201"]) == "418.06" and str(prior.sangong.reception) == "1.00"
+    text = target.read_text(encoding="utf-8")
+    assert "# 石柱县行政服务中心 2023" not in text or "# yaml-language-server" in text.splitlines()[0]
+    assert "原文量词为「名」" in text  # comments survive
+    assert "说明:" not in text and "草稿" in text
+    changes = checked.figures.changes()
+    assert changes["支出合计"].direction == "持平" and changes["三公经费"].direction == "持平"
+    assert runner.invoke(app, ["rollover", str(source), "--to", "2024"]).exit_code == 2  # will not overwrite
+
+
+def test_diff(tmp_path):
+    same = runner.invoke(app, ["diff", "--json", str(SHIZHU), str(SHIZHU)])
+    assert json.loads(same.output) == []
+    changed = tmp_path / "c.yaml"
+    changed.write_text(SHIZHU.read_text(encoding="utf-8").replace("金额: 67.00", "金额: 77.00"), encoding="utf-8")
+    lines = json.loads(runner.invoke(app, ["diff", "--json", str(SHIZHU), str(changed)]).output)
+    project = next(line for line in lines if line["分组"] == "项目")
+    assert (project["名称"], project["原"], project["新"], project["增减额"], project["增减率"]) == (
+        "自助终端及大数据应用分析展示系统", "67.00", "77.00", "10.00", "14.93")
+    assert {(l["分组"], l["编码"]) for l in lines} >= {("功能分类", "2010306"), ("功能分类", "201")}
+    text = runner.invoke(app, ["diff", str(SHIZHU), str(changed)], env={"COLUMNS": "200"}).output
+    assert "自助终端及大数据应用分析展示系统" in text and "10.00" in text and "14.93" in text
+
+
+def test_readme_main_command_builds_every_bundled_spec(tmp_path):
+    result = runner.invoke(app, ["build", str(SPECS), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    made = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*") if not p.name.startswith("."))
+    assert len(made) == 7 and all(Path(m).suffix in (".xlsx", ".docx") for m in made)
