@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing.util
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -102,6 +103,8 @@ def _pdf(files: list[Path]) -> list[Path]:
     for attempt in (1, 2):
         if _converter is None:
             _converter = Converter()
+            # workers leave through multiprocessing's exit hooks, not atexit: remove the profile there
+            multiprocessing.util.Finalize(_converter, _converter.close, exitpriority=10)
         try:
             return _converter.convert(files, files[0].parent)
         except RuntimeError:

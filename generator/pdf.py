@@ -2,7 +2,9 @@
 sharing the default profile silently produce nothing), conversions batched per call, a time-out."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -33,14 +35,18 @@ class Converter:
         outdir.mkdir(parents=True, exist_ok=True)
         cmd = [self.binary, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={self.profile.as_uri()}",
                "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+        # its own process group: on a time-out, soffice.bin (a grandchild of the soffice script) dies too
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout)
+            _, stderr = proc.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             raise RuntimeError(f"LibreOffice 转换超时（{self.timeout:.0f} 秒）：{', '.join(f.name for f in files)}") from None
         pdfs = [outdir / (f.stem + ".pdf") for f in files]
         missing = [p for p in pdfs if not p.is_file() or p.stat().st_size == 0]
         if missing:
-            raise RuntimeError(f"LibreOffice 未能生成 {', '.join(p.name for p in missing)}：{proc.stderr.strip()[-300:]}")
+            raise RuntimeError(f"LibreOffice 未能生成 {', '.join(p.name for p in missing)}：{stderr.strip()[-300:]}")
         return pdfs
 
     def close(self) -> None:

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import HETANG, LONGHUA, SHIZHU, WANGGE, XUELIN
+from conftest import HETANG, LONGHUA, ROOT, SHIZHU, WANGGE, XUELIN
 from generator.pdf import Converter, soffice
 
 needs_office = pytest.mark.skipif(
@@ -48,3 +48,87 @@ def test_every_document_opens_in_libreoffice(built, tmp_path, spec):
         assert pages >= 1 and unit in text, name
         for figure in figures:
             assert figure in text, (name, figure)
+
+
+@needs_office
+def test_batch_pdf_two_workers_private_profiles(tmp_path):
+    """`batch --pdf -j 2`: each worker runs its own LibreOffice profile (a shared one silently produces
+    nothing); every document gets a PDF with the unit's name; profiles are removed when workers exit;
+    a second conversion has the same text (PDF determinism is by content)."""
+    import sys
+    sys.path.insert(0, str(ROOT / "examples"))
+    from make_district import write_district
+    specs = write_district(tmp_path / "d", 2, "chongqing", seed=5)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+
+    def run(out):
+        cmd = [sys.executable, "-m", "generator", "batch", str(tmp_path / "d"), "-o", str(out), "-j", "2", "--pdf"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return {p.relative_to(out): pdf_text(p) for p in sorted(out.rglob("*.pdf"))}
+
+    first = run(tmp_path / "a")
+    units = {p.parent.name for p in first}
+    assert len(units) == len(specs) == 2 and len(first) == 4  # 公开表 and 说明 of each unit
+    for path, (pages, text) in first.items():
+        assert pages >= 1 and re.sub(r"\s+", "", path.parent.name) in text
+    assert not list(scratch.glob("yusuan-lo-*")), "LibreOffice profiles left behind"
+    assert run(tmp_path / "b") == first
+
+
+# --- the converter's failure handling, with a stand-in soffice (no LibreOffice needed) ---------------------
+
+FAKE_SOFFICE = r"""#!/bin/sh
+# stand-in for soffice: $MODE=sleep hangs (with a child, like soffice.bin); $MODE=flaky fails on its first call
+if [ "$MODE" = sleep ]; then sleep 60 & wait; fi
+if [ "$MODE" = flaky ] && [ ! -e "$STATE" ]; then touch "$STATE"; exit 1; fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --outdir) out="$2"; shift 2;;
+    -*) shift;;
+    *) name=$(basename "$1"); printf '%%PDF-1.4 fake' > "$out/${name%.*}.pdf"; shift;;
+  esac
+done
+"""
+
+
+@pytest.fixture
+def fake_office(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text(FAKE_SOFFICE)
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("STATE", str(tmp_path / "state"))
+    (tmp_path / "a.docx").write_bytes(b"x")
+    return tmp_path
+
+
+def test_a_hung_conversion_times_out_and_is_killed(fake_office, monkeypatch):
+    import time
+    monkeypatch.setenv("MODE", "sleep")
+    start = time.monotonic()
+    with Converter(timeout=1) as office, pytest.raises(RuntimeError, match="超时"):
+        office.convert([fake_office / "a.docx"], fake_office / "out")
+    assert time.monotonic() - start < 10  # the sleeping grandchild did not keep the pipes open
+
+
+def test_a_failed_conversion_restarts_libreoffice_once(fake_office, monkeypatch):
+    from generator import batch
+    monkeypatch.setenv("MODE", "flaky")
+    monkeypatch.setattr(batch, "_converter", None)
+    assert [p.name for p in batch._pdf([fake_office / "a.docx"])] == ["a.pdf"]
+    assert (fake_office / "state").exists()  # the first attempt did fail
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+    from generator.cli import app
+    monkeypatch.setenv("PATH", str(tmp_path))
+    for command in ("build", "batch"):
+        result = CliRunner().invoke(app, [command, str(SHIZHU), "-o", str(tmp_path / "out"), "--pdf"])
+        assert result.exit_code == 2 and "未找到 LibreOffice" in result.output, result.output
+    assert not (tmp_path / "out").exists()
