@@ -9,6 +9,7 @@ import hashlib
 import json
 import multiprocessing.util
 import os
+import shutil
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -170,13 +171,13 @@ class BatchResult:
         return [u for u in self.units if u.failed]
 
 
-def clean_leftovers(out: Path) -> int:
-    """Temporary files an interrupted run left behind (.~name.part): never outputs, always safe to remove."""
-    removed = 0
-    for stale in out.rglob(".~*.part") if out.is_dir() else ():
-        stale.unlink(missing_ok=True)
-        removed += 1
-    return removed
+def clean_leftovers(out: Path) -> None:
+    """What an interrupted run left behind (.~name.part files, .~pdf-….part folders): never outputs."""
+    for stale in list(out.rglob(".~*.part")) if out.is_dir() else ():
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
 
 
 def run_batch(folders: Iterable[Path], out: Path, *, jobs: int | None = None, fmt_name: str | None = None,

@@ -31,23 +31,36 @@ class Converter:
         self.timeout = timeout
 
     def convert(self, files: list[Path], outdir: Path) -> list[Path]:
-        """PDFs of `files` in `outdir` (same stem). Raises RuntimeError naming what failed."""
+        """PDFs of `files` in `outdir` (same stem). LibreOffice writes into a scratch folder beside them;
+        each finished PDF is then renamed into place, so an interrupted run never leaves half a PDF under
+        its final name. Raises RuntimeError naming what failed."""
         outdir.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".~pdf-", suffix=".part", dir=outdir))
+        try:
+            stderr = self._run(files, scratch)
+            made = [scratch / (f.stem + ".pdf") for f in files]
+            missing = [p for p in made if not p.is_file() or p.stat().st_size == 0]
+            if missing:
+                raise RuntimeError(f"LibreOffice 未能生成 {', '.join(p.name for p in missing)}：{stderr.strip()[-300:]}")
+            for pdf in made:
+                with open(pdf, "rb") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(pdf, outdir / pdf.name)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return [outdir / (f.stem + ".pdf") for f in files]
+
+    def _run(self, files: list[Path], outdir: Path) -> str:
         cmd = [self.binary, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={self.profile.as_uri()}",
                "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
         # its own process group: on a time-out, soffice.bin (a grandchild of the soffice script) dies too
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            _, stderr = proc.communicate(timeout=self.timeout)
+            return proc.communicate(timeout=self.timeout)[1]
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             raise RuntimeError(f"LibreOffice 转换超时（{self.timeout:.0f} 秒）：{', '.join(f.name for f in files)}") from None
-        pdfs = [outdir / (f.stem + ".pdf") for f in files]
-        missing = [p for p in pdfs if not p.is_file() or p.stat().st_size == 0]
-        if missing:
-            raise RuntimeError(f"LibreOffice 未能生成 {', '.join(p.name for p in missing)}：{stderr.strip()[-300:]}")
-        return pdfs
 
     def close(self) -> None:
         shutil.rmtree(self.profile, ignore_errors=True)

@@ -106,6 +106,17 @@ def test_a_killed_batch_leaves_no_half_file_and_rerun_finishes(tmp_path):
     assert len([p for p in (out / "2024").iterdir() if p.is_dir()]) == 80
 
 
+def test_leftovers_of_an_interrupted_run_are_removed(tmp_path):
+    from generator.batch import clean_leftovers
+    unit = tmp_path / "2024" / "单位"
+    (unit / ".~pdf-x1.part").mkdir(parents=True)
+    (unit / ".~pdf-x1.part" / "a.pdf").write_bytes(b"%PDF half")
+    (unit / ".~部门预算公开表.xlsxab12.part").write_bytes(b"PK half")
+    (unit / "部门预算公开表.xlsx").write_bytes(b"PK whole")
+    clean_leftovers(tmp_path)
+    assert [p.name for p in unit.iterdir()] == ["部门预算公开表.xlsx"]
+
+
 def test_unsafe_unit_names_stay_inside_the_output(tmp_path):
     folder = tmp_path / "d"
     folder.mkdir()

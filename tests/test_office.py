@@ -122,6 +122,8 @@ def test_a_failed_conversion_restarts_libreoffice_once(fake_office, monkeypatch)
     monkeypatch.setattr(batch, "_converter", None)
     assert [p.name for p in batch._pdf([fake_office / "a.docx"])] == ["a.pdf"]
     assert (fake_office / "state").exists()  # the first attempt did fail
+    assert (fake_office / "a.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(fake_office.glob(".~*"))  # LibreOffice wrote into a scratch folder, now gone
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path, monkeypatch):
