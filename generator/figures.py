@@ -230,10 +230,13 @@ class Figures:
         for term in terms:
             if term.dim not in _ATTR and term.dim != "staff":
                 continue
+            lacking = self._index.get((term.dim, None))
+            if not lacking:
+                continue  # every entry has this classification
             scope = set(self._chosen("&".join(t.text() for t in terms if t is not term)))
             if term.dim == "staff":
                 scope &= self._index.get(("kind", "基本支出"), frozenset())
-            if scope and scope <= self._index.get((term.dim, None), frozenset()):
+            if scope and scope <= lacking:
                 return False
         return True
 
