@@ -13,11 +13,13 @@ import shutil
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import __version__
 from .build import build, output_dir
+from .catalog import DATA as CATALOG_DATA
 from .catalog.local import find_local_file
 from .checks import check_file, spec_files
 from .findings import Finding
@@ -69,7 +71,7 @@ def fingerprint(spec: Path, fmt_name: str | None, pdf: bool) -> str:
     any change to the spec's bytes changes the fingerprint anyway.)"""
     raw = spec.read_bytes()
     name = fmt_name or _declared_format(raw) or DEFAULT
-    parts = [__version__.encode(), raw, b"pdf" if pdf else b"", name.encode()]
+    parts = [__version__.encode(), _catalog_digest().encode(), raw, b"pdf" if pdf else b"", name.encode()]
     local = find_local_file(spec.parent)
     if local:
         parts.append(local.read_bytes())
@@ -79,6 +81,12 @@ def fingerprint(spec: Path, fmt_name: str | None, pdf: bool) -> str:
     except Exception:  # an unknown format: the check reports it
         parts.append(b"no format")
     return _digest(*parts)
+
+
+@lru_cache(maxsize=1)
+def _catalog_digest() -> str:
+    """The bundled 科目 tables (names printed in the tables), read once per process."""
+    return _digest(*(p.read_bytes() for p in sorted(CATALOG_DATA.glob("*.csv"))))
 
 
 def _declared_format(raw: bytes) -> str | None:
