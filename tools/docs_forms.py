@@ -15,6 +15,19 @@ def signatures(doc) -> None:
     para(doc, "填表人：{{ 单位.填表人 }}                                    联系电话：{{ 单位.联系电话 }}", align="left", **SMALL)
 
 
+def indicator_grid(t, top: int, items: str, **extra: str) -> None:
+    """年度绩效指标: a header row and a `{%tr for 行 in items %}` loop over the indicators, 一级/二级
+    merged by group; `extra` adds columns after 指标值及单位 (header → field)."""
+    columns = {"一级指标": "纵合并(行, '一级')", "二级指标": "纵合并(行, '二级')", "三级指标": "行.三级",
+               "指标值及单位": "行.指标值及单位", **extra}
+    cell(t, top, 0, "年度绩效指标", bold=True, align="center", down=2)
+    cell(t, top + 1, 1, f"{{%tr for 行 in {items} %}}")
+    for c, (header, field) in enumerate(columns.items(), start=1):
+        cell(t, top, c, header, align="center")
+        cell(t, top + 2, c, f"{{{{ {field} }}}}", align="center" if c <= 2 else "left")
+    cell(t, top + 3, 1, "{%tr endfor %}")
+
+
 def zhuzhou():
     doc = new_document(gbt9704=False)
     # 附表1 部门整体支出绩效目标表
@@ -47,15 +60,7 @@ def zhuzhou():
     cell(t, 9, 2, "{{ 事.责任单位 }}")
     cell(t, 9, 3, "{{ 事.目标 }}", span=2)
     cell(t, 10, 1, "{%tr endfor %}")
-    cell(t, 11, 0, "年度绩效指标", bold=True, align="center", down=2)
-    for c, text in enumerate(["一级指标", "二级指标", "三级指标", "指标值及单位"], start=1):
-        cell(t, 11, c, text, align="center")
-    cell(t, 12, 1, "{%tr for 行 in 整体指标 %}")
-    cell(t, 13, 1, "{{ 纵合并(行, '一级') }}", align="center")
-    cell(t, 13, 2, "{{ 纵合并(行, '二级') }}", align="center")
-    cell(t, 13, 3, "{{ 行.三级 }}")
-    cell(t, 13, 4, "{{ 行.指标值及单位 }}")
-    cell(t, 14, 1, "{%tr endfor %}")
+    indicator_grid(t, 11, "整体指标")
     signatures(doc)
     page_break(doc)
 
@@ -95,16 +100,7 @@ def zhuzhou():
                                         ("年度绩效目标", "{{ p.年度目标 }}")], start=2):
         cell(t, r, 0, label, bold=True, align="center")
         cell(t, r, 1, value, span=5)
-    cell(t, 5, 0, "年度绩效指标", bold=True, align="center", down=2)
-    for c, text in enumerate(["一级指标", "二级指标", "三级指标", "指标值及单位", "绩效标准"], start=1):
-        cell(t, 5, c, text, align="center")
-    cell(t, 6, 1, "{%tr for 行 in p.指标 %}")
-    cell(t, 7, 1, "{{ 纵合并(行, '一级') }}", align="center")
-    cell(t, 7, 2, "{{ 纵合并(行, '二级') }}", align="center")
-    cell(t, 7, 3, "{{ 行.三级 }}")
-    cell(t, 7, 4, "{{ 行.指标值及单位 }}")
-    cell(t, 7, 5, "{{ 行.绩效标准 }}")
-    cell(t, 8, 1, "{%tr endfor %}")
+    indicator_grid(t, 5, "p.指标", 绩效标准="行.绩效标准")
     cell(t, 9, 0, "支出明细及测算说明", bold=True, align="center", down=4)
     for c, text in enumerate(["支出内容简介", "支出明细", "金额", "支出测算依据及过程说明"], start=1):
         cell(t, 9, c, text, align="center", span=2 if c == 4 else 1)
