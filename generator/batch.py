@@ -106,22 +106,14 @@ _converter = None  # one LibreOffice per worker, with its own profile
 
 
 def _pdf(files: list[Path]) -> list[Path]:
-    """Convert in one soffice call; restart LibreOffice once if it fails."""
+    """Convert in one soffice call (the converter retries once with a fresh profile)."""
     global _converter
     from .pdf import Converter
-    for attempt in (1, 2):
-        if _converter is None:
-            _converter = Converter()
-            # workers leave through multiprocessing's exit hooks, not atexit: remove the profile there
-            multiprocessing.util.Finalize(_converter, _converter.close, exitpriority=10)
-        try:
-            return _converter.convert(files, files[0].parent)
-        except RuntimeError:
-            _converter.close()
-            _converter = None
-            if attempt == 2:
-                raise
-    return []
+    if _converter is None:
+        _converter = Converter()
+        # workers leave through multiprocessing's exit hooks, not atexit: remove the profile there
+        multiprocessing.util.Finalize(_converter, _converter.close, exitpriority=10)
+    return _converter.convert(files, files[0].parent)
 
 
 def process(spec: Path, out: Path, fmt_name: str | None, pdf: bool, force: bool) -> UnitResult:

@@ -1,5 +1,6 @@
 """PDF through headless LibreOffice: one private user profile per converter (two soffice processes
-sharing the default profile silently produce nothing), conversions batched per call, a time-out."""
+sharing the default profile silently produce nothing), conversions batched per call, a time-out, one
+retry with a fresh profile."""
 from __future__ import annotations
 
 import os
@@ -31,9 +32,19 @@ class Converter:
         self.timeout = timeout
 
     def convert(self, files: list[Path], outdir: Path) -> list[Path]:
-        """PDFs of `files` in `outdir` (same stem). LibreOffice writes into a scratch folder beside them;
-        each finished PDF is then renamed into place, so an interrupted run never leaves half a PDF under
-        its final name. Raises RuntimeError naming what failed."""
+        """PDFs of `files` in `outdir` (same stem). A failed or timed-out conversion is retried once with
+        a fresh profile (a crashed LibreOffice can leave its profile unusable). Raises RuntimeError naming
+        what failed."""
+        try:
+            return self._convert_once(files, outdir)
+        except RuntimeError:
+            self.close()
+            self.profile = Path(tempfile.mkdtemp(prefix="yusuan-lo-"))
+            return self._convert_once(files, outdir)
+
+    def _convert_once(self, files: list[Path], outdir: Path) -> list[Path]:
+        """LibreOffice writes into a scratch folder beside the outputs; each finished PDF is then renamed
+        into place, so an interrupted run never leaves half a PDF under its final name."""
         outdir.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".~pdf-", suffix=".part", dir=outdir))
         try:

@@ -117,10 +117,11 @@ def test_a_hung_conversion_times_out_and_is_killed(fake_office, monkeypatch):
 
 
 def test_a_failed_conversion_restarts_libreoffice_once(fake_office, monkeypatch):
-    from generator import batch
     monkeypatch.setenv("MODE", "flaky")
-    monkeypatch.setattr(batch, "_converter", None)
-    assert [p.name for p in batch._pdf([fake_office / "a.docx"])] == ["a.pdf"]
+    with Converter() as office:
+        first_profile = office.profile
+        assert [p.name for p in office.convert([fake_office / "a.docx"], fake_office)] == ["a.pdf"]
+        assert office.profile != first_profile and not first_profile.exists()  # restarted with a fresh profile
     assert (fake_office / "state").exists()  # the first attempt did fail
     assert (fake_office / "a.pdf").read_bytes().startswith(b"%PDF")
     assert not list(fake_office.glob(".~*"))  # LibreOffice wrote into a scratch folder, now gone
