@@ -296,23 +296,18 @@ class Figures:
         The first row is the 合计 row."""
         columns = list(columns)
         attr = _ATTR[dim]
-        base = self.entries(where)
         cols = [set(self._chosen("&".join(x for x in (where, c) if x))) for c in columns]
         sums: dict[str, list[Decimal]] = {}
         total = [ZERO] * len(cols)
-        for i, e in zip(self._chosen(where), base):
+        for i in self._chosen(where):
+            e = self.ledger[i]
+            hits = [k for k, chosen in enumerate(cols) if i in chosen]
             code = getattr(e, attr)
-            hits = [i in chosen for chosen in cols]
-            for i, hit in enumerate(hits):
-                if hit:
-                    total[i] += e.amount
-            if code is None:
-                continue
-            for prefix in [*self.catalog.ancestors(code), code]:
-                row = sums.setdefault(prefix, [ZERO] * len(cols))
-                for i, hit in enumerate(hits):
-                    if hit:
-                        row[i] += e.amount
+            targets = [total] if code is None else [total, *(sums.setdefault(p, [ZERO] * len(cols))
+                                                           for p in [*self.catalog.ancestors(code), code])]
+            for row in targets:
+                for k in hits:
+                    row[k] += e.amount
         rows = [Row(None, "合计", "合计", tuple(total))]
         for code in sorted(sums):
             rows.append(Row(code, self.code_name(code), _level(dim, code), tuple(sums[code])))
