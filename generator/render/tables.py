@@ -118,7 +118,7 @@ def indicator_fields(ind: Indicator, n: int) -> dict[str, Any]:
             "指标值及单位": value + (ind.unit or "") if ind.unit and not value.endswith(ind.unit) else ind.value}
 
 
-def _money_columns(spec: Spec, source: str | None, amount: Decimal, default: str) -> dict[str, Decimal]:
+def _money_columns(source: str | None, amount: Decimal, default: str) -> dict[str, Decimal]:
     """An item's amount placed under its 资金来源 and under its fund (for source columns)."""
     source = source or default
     return {source: amount, FUND_OF[source]: amount, "合计": amount}
@@ -136,28 +136,26 @@ class Builder:
 
     @cached_property
     def _base(self) -> dict[str, Any]:
-        return self._make_base_context()
-
-    def base_context(self) -> dict[str, Any]:
-        """The values every sheet of the document may name (a fresh dict; its values are shared)."""
-        return dict(self._base)
-
-    def _make_base_context(self) -> dict[str, Any]:
         spec = self.spec
         perf = spec.performance
+        procurement = self.fig.procurement()
         bought: dict[str, Decimal | None] = dict.fromkeys([*FUND_OF, *FUNDS, "合计"])
         for item in spec.procurement:
-            for key, amount in _money_columns(spec, item.source, item.amount, self.default_source).items():
+            for key, amount in _money_columns(item.source, item.amount, self.default_source).items():
                 bought[key] = (bought.get(key) or Decimal(0)) + amount
         return {
-            "采购": {"合计": self.fig.procurement()["合计"], "资金": bought,
+            "采购": {"合计": procurement["合计"], "资金": bought,
                    "上年结转": sum((i.amount for i in spec.procurement if i.carryover), Decimal(0)) or None,
-                   **{k: v for k, v in self.fig.procurement().items() if k != "合计"}},
+                   **{k: v for k, v in procurement.items() if k != "合计"}},
             "单位": unit_fields(spec), "年度": spec.year, "上年度": spec.year - 1, "文档": {"名称": self.document["名称"]},
             "整体": None if perf is None else {
                 "部门名称": spec.unit.name, "年度目标": perf.annual_goal, "职责概述": perf.duties or spec.unit.duties,
                 "资金总额": self.fig.shown(""), "范围": ""},
         }
+
+    def base_context(self) -> dict[str, Any]:
+        """The values every sheet of the document may name (a fresh dict; its values are shared)."""
+        return dict(self._base)
 
     def fills(self, template_sheets: list[str]) -> list[SheetFill]:
         tables: dict[str, dict] = self.document.get("表") or {}
@@ -265,12 +263,12 @@ class Builder:
             return [project_fields(self.fig, p, n) for n, p in enumerate(spec.projects, start=1)]
         if what == "政府采购":
             return [{"序号": n, "项目": i.project, "品目": i.item, "类别": i.kind, "数量": i.quantity, "计量单位": i.unit,
-                     "金额": i.amount, "上年结转": i.amount if i.carryover else None, "资金": _money_columns(spec, i.source, i.amount, self.default_source),
+                     "金额": i.amount, "上年结转": i.amount if i.carryover else None, "资金": _money_columns(i.source, i.amount, self.default_source),
                      **_code_parts(i.function and i.function.split()[0]), "单位编码": spec.unit.code,
                      "单位名称": spec.unit.name, "备注": i.note} for n, i in enumerate(spec.procurement, start=1)]
         if what == "政府购买服务":
             return [{"序号": n, "项目": s.project, "具体项目": s.detail, "资金项目": s.fund_project, "金额": s.amount,
-                     "资金": _money_columns(spec, s.source, s.amount, self.default_source),
+                     "资金": _money_columns(s.source, s.amount, self.default_source),
                      "承接主体类别": s.provider_kind, "直接受益对象": s.beneficiary, "绩效目标": s.goal,
                      "单位编码": spec.unit.code, "单位名称": spec.unit.name} for n, s in enumerate(spec.services, start=1)]
         if what == "重点工作":
