@@ -454,7 +454,7 @@ class Figures:
             return None if value is None else plain(value)
 
         def table(dim: str, columns: list[str], where: str = "") -> list[dict[str, Any]] | None:
-            if not self._dim_known(dim, where):
+            if not self.dim_known(dim, where):
                 return None
             return [{"编码": r.code, "名称": r.name, "级次": r.level, **{c: num(v) for c, v in zip(columns, r.values)}}
                     for r in self.rollup(dim, columns, where)]
@@ -493,7 +493,7 @@ class Figures:
                     for p in spec.published],
         }
 
-    def _dim_known(self, dim: str, where: str = "") -> bool:
+    def dim_known(self, dim: str, where: str = "") -> bool:
         """Whether every entry in scope carries this classification (a table by it would foot)."""
         scope = self.entries(where)
         return bool(scope) and all(getattr(e, _ATTR[dim]) is not None for e in scope)

@@ -53,7 +53,7 @@ def prior_figures(fig: Figures) -> CommentedMap:
     put("一般公共预算财政拨款", fig.value("一般公共预算"))
     put("基本支出", fig.value("基本支出"))
     put("项目支出", fig.value("项目支出"))
-    if fig._dim_known("功能"):
+    if fig.dim_known("功能"):
         classes = CommentedMap()
         for row in fig.rollup("功能")[1:]:
             if row.level == "类" and row.values[0]:
@@ -165,6 +165,6 @@ def _safe(fig: Figures, expr: str) -> Decimal | None:
 
 
 def _rows(fig: Figures, dim: str, where: str) -> dict[str, tuple[str, Decimal]]:
-    if not fig._dim_known(dim, where):
+    if not fig.dim_known(dim, where):
         return {}
     return {r.code: (r.name, r.values[0]) for r in fig.rollup(dim, [""], where)[1:]}

@@ -39,7 +39,7 @@ def show_figures(console: Console, fig: Figures) -> None:
     overview.add_row("[bold]支出合计[/]", f"[bold]{_m(fig.total)}[/]")
     console.print(overview)
 
-    if fig._dim_known("功能"):
+    if fig.dim_known("功能"):
         table = _table("支出功能分类", "编码", "科目名称", "合计", "基本支出", "项目支出")
         for row in fig.rollup("功能", ["", "基本支出", "项目支出"]):
             indent = {"类": "", "款": "  ", "项": "    "}.get(row.level, "")
@@ -47,7 +47,7 @@ def show_figures(console: Console, fig: Figures) -> None:
         console.print(table)
     else:
         console.print("[dim]支出功能分类：规格未填功能科目[/]")
-    if fig._dim_known("部门经济", "基本支出"):
+    if fig.dim_known("部门经济", "基本支出"):
         table = _table("基本支出（部门预算经济分类）", "编码", "科目名称", "合计", "人员经费", "公用经费")
         for row in fig.rollup("部门经济", ["", "人员经费", "公用经费"], "基本支出"):
             table.add_row(row.code or "", ("  " if row.level == "款" else "") + row.name,

@@ -59,7 +59,7 @@ def _footings(fig: Figures) -> Iterator[tuple[str, Part, list[Part]]]:
         yield "基本支出（人员经费＋公用经费）", _part(fig, "基本支出", "基本支出"), staff
     for dim, scopes in (("功能", ("", "基本支出", "项目支出")), ("部门经济", ("基本支出",)), ("政府经济", ("基本支出",))):
         for scope in scopes:
-            if not fig._dim_known(dim, scope):
+            if not fig.dim_known(dim, scope):
                 continue
             yield from _tree(fig, dim, scope)
     sangong = [_part(fig, k, k) for k in ("因公出国（境）费", "公务用车购置及运行费", "公务接待费")]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 from ..figures import ExprError, Figures, scoped
 from ..money import round2
@@ -238,7 +238,7 @@ class Builder:
         scope = "&".join(x for x in (data.scope, str(source.get("范围") or ""), within) if x)
         if not self.fig.entries(scope):
             return []
-        if not self.fig._dim_known(dim, scope):
+        if not self.fig.dim_known(dim, scope):
             word = {"功能": "功能科目", "部门经济": "经济科目", "政府经济": "经济科目（及单位性质）"}[dim]
             raise DataError(f"规格中有支出没有填写{word}，无法按{dim}分类列示")
         rows = []
@@ -246,7 +246,7 @@ class Builder:
             if row.level not in levels or not row.values[0]:
                 continue
             code = row.code
-            parts = _code_parts(code) if dim == "功能" else {"类": code[:3], "款": code[3:5] or None, "项": None}
+            parts = _code_parts(code)
             indent = {"类": "", "款": "　　", "项": "　　　　"}[row.level] if dim == "功能" else ("" if row.level == "类" else "　　")
             last = parts["项"] or parts["款"]
             rows.append({"编码": code, **parts, "名称": row.name, "缩进名称": indent + row.name, "级次": row.level,
@@ -322,5 +322,3 @@ class Builder:
             out.append(entry)
         return out
 
-
-Resolve = Callable[[Placeholder, "dict | None"], Any]

@@ -140,7 +140,7 @@ class Words:
             "说明": reasons,
             "功能类": [{"编码": r.code, "名称": r.name, "金额": amount_text(r.values[0])}
                     for r in fig.rollup("功能", [""])[1:] if r.level == "类" and r.values[0]]
-            if fig._dim_known("功能") else [],
+            if fig.dim_known("功能") else [],
             "三公": [{"名称": label, "数": expr} for label, expr in SANGONG_WORDS],
             "采购": {"合计": amount_text(bought["合计"]),
                    "类别": [{"名称": k, "金额": amount_text(v)} for k, v in bought.items() if k != "合计" and v],
