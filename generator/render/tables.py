@@ -20,7 +20,7 @@ from typing import Any
 from ..figures import ExprError, Figures, scoped
 from ..money import round2
 from ..ledger import FUND_OF, FUNDS
-from ..spec.model import Indicator, Project, Spec
+from ..spec.model import DetailLine, Indicator, KeyTask, Project, Spec
 from .placeholders import DataError, Placeholder, TemplateError, lookup
 from .xlsx import SheetFill
 
@@ -116,6 +116,16 @@ def indicator_fields(ind: Indicator, n: int) -> dict[str, Any]:
             "目标值来源": ind.basis, "备注": ind.remark,
             "核心指标": None if ind.core is None else ("是" if ind.core else "否"),
             "指标值及单位": value + (ind.unit or "") if ind.unit and not value.endswith(ind.unit) else ind.value}
+
+
+def detail_fields(d: DetailLine, n: int) -> dict[str, Any]:
+    """One 支出明细及测算说明 line."""
+    return {"序号": n, "内容": d.item, "明细": d.detail, "金额": d.amount, "测算依据": d.basis}
+
+
+def task_fields(t: KeyTask, n: int) -> dict[str, Any]:
+    """One 年度重点工作计划 line."""
+    return {"序号": n, "事项": t.item, "责任单位": t.owner, "目标": t.goal}
 
 
 def _money_columns(source: str | None, amount: Decimal, default: str) -> dict[str, Decimal]:
@@ -226,8 +236,7 @@ class Builder:
             return [indicator_fields(ind, n) for n, ind in enumerate(self._indicators(source["指标"], extra), start=1)]
         if "明细" in source:
             project = self._current_project(extra)
-            return [{"序号": n, "内容": d.item, "明细": d.detail, "金额": d.amount, "测算依据": d.basis}
-                    for n, d in enumerate(project.details if project else [], start=1)]
+            return [detail_fields(d, n) for n, d in enumerate(project.details if project else [], start=1)]
         return self._panels(source["并列"], data)
 
     def _classified(self, source: dict, data: SheetData, within: str = "") -> list[dict]:
@@ -273,7 +282,7 @@ class Builder:
                      "单位编码": spec.unit.code, "单位名称": spec.unit.name} for n, s in enumerate(spec.services, start=1)]
         if what == "重点工作":
             tasks = spec.performance.tasks if spec.performance else []
-            return [{"序号": n, "事项": t.item, "责任单位": t.owner, "目标": t.goal} for n, t in enumerate(tasks, start=1)]
+            return [task_fields(t, n) for n, t in enumerate(tasks, start=1)]
         if what == "一级项目":
             return [{"序号": n, "名称": p.name, "当年预算": p.amount} for n, p in enumerate(spec.programs, start=1)]
         if what == "单位":

@@ -16,11 +16,12 @@ from typing import Any
 
 from ..figures import Change, ExprError, Figures
 from ..indicators import level1, level2
+from ..ledger import FUND_OF
 from ..money import round2
 from ..spec.model import Indicator
 from .docx import merge_marker
 from .placeholders import DataError
-from .tables import Builder, date_text, indicator_fields, ordinal, project_fields
+from .tables import Builder, date_text, detail_fields, indicator_fields, ordinal, project_fields, task_fields
 
 SANGONG_WORDS = [("因公出国（境）费用", "因公出国（境）费"), ("公务接待费", "公务接待费"),
                  ("公务用车运行维护费", "公务用车运行维护费"), ("公务用车购置费", "公务用车购置费")]
@@ -123,9 +124,9 @@ class Words:
             r = getattr(narrative, attr) if narrative else None
             reasons[key] = {"增减原因": r.change if r else None, "主要用途": r.use if r else None}
         bought = fig.procurement()
-        general_bought = {k: sum((i.amount for i in spec.procurement if (i.source or self.tables.default_source) in
-                                  ("一般公共预算拨款", "经费拨款", "定额补助", "纳入预算管理的非税收入拨款")
-                                  and (k == "合计" or i.kind == k)), Decimal(0)) for k in ("合计", "货物", "工程", "服务")}
+        general = [i for i in spec.procurement if FUND_OF[i.source or self.tables.default_source] == "一般公共预算"]
+        general_bought = {k: sum((i.amount for i in general if k == "合计" or i.kind == k), Decimal(0))
+                          for k in ("合计", "货物", "工程", "服务")}
         base = self.tables.base_context()
         context = {
             **base,
@@ -169,8 +170,7 @@ class Words:
             fields.update({
                 "中文序号": ordinal(n), "所属专项金额": sum((q.amount for q in same_fund), Decimal(0)),
                 "指标": indicator_rows(p.indicators, frame),
-                "明细": [{"序号": i, "内容": d.item, "明细": d.detail, "金额": d.amount, "测算依据": d.basis}
-                       for i, d in enumerate(p.details, start=1)],
+                "明细": [detail_fields(d, i) for i, d in enumerate(p.details, start=1)],
                 "明细合计": sum((d.amount for d in p.details), Decimal(0)) if p.details else None,
                 "汇总实施期目标": p.summary.period if p.summary and p.summary.period is not None else p.period_goal,
                 "汇总年度目标": p.summary.annual if p.summary and p.summary.annual is not None else p.annual_goal,
@@ -178,22 +178,19 @@ class Words:
             projects.append(fields)
         perf = spec.performance
         income = spec.income
-        own = None
-        if income is not None:
-            given = [x for x in (income.operations, income.business, income.superior, income.subsidiary, income.other)
-                     if x is not None]
-            own = sum(given, Decimal(0)) if given else None
+        own = [v for source, v in fig.income_sources.items() if FUND_OF[source] == "单位资金"]
         summary = perf.special_summary if perf else None
         return {
             "项目": projects,
             "项目合计": fig.projects_total,
             "整体指标": indicator_rows(perf.indicators if perf else [], frame),
-            "重点工作": [{"事项": t.item, "责任单位": t.owner, "目标": t.goal} for t in perf.tasks] if perf else [],
+            "重点工作": [task_fields(t, n) for n, t in enumerate(perf.tasks, start=1)] if perf else [],
             "专项汇总": {"实施期目标": summary.period if summary else None, "年度目标": summary.annual if summary else None},
             "整体资金": {"总额": fig.value(""), "基本支出": fig.value("基本支出"), "项目支出": fig.value("项目支出"),
                      "一般公共预算拨款": income.general if income and income.general is not None else
                      (fig.value("收入:一般公共预算拨款") if income else None),
-                     "政府性基金拨款": income.fund if income else None, "其他资金": own},
+                     "政府性基金拨款": income.fund if income else None,
+                     "其他资金": sum(own, Decimal(0)) if own else None},
         }
 
 
