@@ -41,10 +41,15 @@ class DocxForm:
         self.filters = filters or {}
 
     @cached_property
-    def _compiled(self):
+    def _tpl(self) -> DocxTemplate:
+        """docxtpl's view of the template: its XML preparation and table fixes."""
         tpl = DocxTemplate(str(self.path))
         tpl.render_init()
-        self._tpl = tpl
+        return tpl
+
+    @cached_property
+    def _compiled(self):
+        tpl = self._tpl
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
         xml = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", _unescape_tag, xml, flags=re.DOTALL)
         env = Environment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
@@ -111,7 +116,7 @@ def _apply_merges(body: etree._Element) -> None:
                 continue
             props = cell.find(f"{{{W}}}tcPr")
             if props is None:
-                props = etree.SubElement(cell, f"{{{W}}}tcPr")
+                props = etree.Element(f"{{{W}}}tcPr")
                 cell.insert(0, props)
             for old in props.findall(f"{{{W}}}vMerge"):
                 props.remove(old)
