@@ -22,7 +22,6 @@ from .build import build, output_dir
 from .catalog import DATA as CATALOG_DATA
 from .catalog.local import find_local_file
 from .checks import check_file, spec_files
-from .findings import Finding
 from .formats import DEFAULT, Format, load_format, templates_dir
 from .money import ZERO, plain
 from .render.package import write_atomic

@@ -278,7 +278,7 @@ def catalog(query: Annotated[str, typer.Argument(help="科目编码（或其开�
         table.add_row(c.code, c.name, c.kind, c.level, parents, c.status)
     out.print(table)
     if len(hits) > 200:
-        out.print(f"[dim]（仅显示前 200 条）[/]")
+        out.print("[dim]（仅显示前 200 条）[/]")
 
 
 @app.command()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from .catalog import Catalog, split_ref
 from .ledger import (FISCAL_FUNDS, FUND_OF, FUNDS, GENERAL_PARTS, Entry, build_ledger, income_carryover, income_sources)
@@ -53,16 +53,6 @@ class ExprError(ValueError):
 class Term:
     dim: str
     values: tuple[str, ...]
-
-    def match(self, e: Entry) -> bool:
-        if self.dim in _ATTR:
-            code = getattr(e, _ATTR[self.dim])
-            return code is not None and any(code.startswith(v) for v in self.values)
-        if self.dim == "fund":
-            return e.fund in self.values
-        if self.dim == "carryover":
-            return e.carryover == (self.values[0] == "上年结转")
-        return getattr(e, self.dim) in self.values
 
     def text(self) -> str:
         joined = "|".join(self.values)
@@ -511,9 +501,3 @@ def _level(dim: str, code: str) -> str:
     from .catalog import LEVELS
     return LEVELS[dim].get(len(code), "")
 
-
-def figures_for(spec: Spec, catalog: Catalog) -> Figures:
-    return Figures(spec, catalog)
-
-
-Predicate = Callable[[Entry], bool]

@@ -51,6 +51,3 @@ def escalate(findings: Iterable[Finding]) -> list[Finding]:
     """--strict: warnings count as errors."""
     return [Finding(**{**asdict(f), "severity": "error"}) for f in findings]
 
-
-def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.is_error for f in findings)

@@ -82,10 +82,6 @@ class Catalog:
         hit = self.codes.get(code)
         return hit.name if hit else None
 
-    def is_leaf(self, code: str) -> bool:
-        kind = kind_of(code)
-        return kind is not None and len(code) == LEAF_LENGTH[kind]
-
     def ancestors(self, code: str) -> list[str]:
         out, cur = [], parent_of(code)
         while cur:

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 from ..findings import Finding, PathT
 from ..indicators import (is_cost, is_satisfaction, known_level1, known_level2, level1, level2, money_wan,
                           read_value)
-from ..money import ZERO, number, plain, show
+from ..money import ZERO, number, show
 from ..spec.model import DetailLine, Indicator
 from . import Context
 

@@ -34,10 +34,6 @@ class Placeholder:
     def text(self) -> str:
         return "「{{" + self.root + "".join("." + f for f in self.fields) + (":" + self.expr if self.expr else "") + "}}」"
 
-    @property
-    def is_row(self) -> bool:
-        return self.root == "行"
-
 
 def parse_placeholder(text: str) -> Placeholder:
     merge = text.rstrip().endswith("|合并")

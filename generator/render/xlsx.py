@@ -162,10 +162,6 @@ class RowMap:
 
     blocks: tuple[tuple[int, int, int], ...]
 
-    @property
-    def delta(self) -> int:
-        return sum(d for _, _, d in self.blocks)
-
     def start(self, r: int) -> int:
         """A row, or the first row of a range: rows below a block move down by its extra rows."""
         return r + sum(d for _, b2, d in self.blocks if r > b2)
