@@ -140,12 +140,11 @@ def diff(old: Figures, new: Figures) -> list[Line]:
     lines: list[Line] = []
 
     def add(group: str, key: str, name: str, a: Decimal | None, b: Decimal | None) -> None:
-        ra, rb = (None if a is None else round2(a)), (None if b is None else round2(b))
-        if ra != rb:
+        if _amount(a) != _amount(b):
             lines.append(Line(group, key, name, a, b))
 
     for name in ("收入合计", "合计", "基本支出", "项目支出", "人员经费", "公用经费", "三公经费", "机关运行经费"):
-        add("合计", "", "支出合计" if name == "合计" else name, _safe(old, name), _safe(new, name))
+        add("合计", "", "支出合计" if name == "合计" else name, old.value(name), new.value(name))
     for dim, group, where in (("功能", "功能分类", ""), ("部门经济", "经济分类（基本支出）", "基本支出")):
         a, b = _rows(old, dim, where), _rows(new, dim, where)
         for code in sorted(set(a) | set(b)):
@@ -156,12 +155,6 @@ def diff(old: Figures, new: Figures) -> list[Line]:
     for name in list(pa) + [n for n in pb if n not in pa]:
         add("项目", "", name, pa.get(name), pb.get(name))
     return lines
-
-
-def _safe(fig: Figures, expr: str) -> Decimal | None:
-    if expr == "收入合计":
-        return fig.income_total if fig.spec.income is not None else None
-    return fig.value(expr)
 
 
 def _rows(fig: Figures, dim: str, where: str) -> dict[str, tuple[str, Decimal]]:

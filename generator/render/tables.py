@@ -18,7 +18,6 @@ from functools import cached_property
 from typing import Any
 
 from ..figures import ExprError, Figures, scoped
-from ..money import round2
 from ..ledger import FUND_OF, FUNDS
 from ..spec.model import DetailLine, Indicator, KeyTask, Project, Spec
 from .placeholders import DataError, Placeholder, TemplateError, lookup
@@ -50,11 +49,7 @@ class SheetData:
     def figure(self, expr: str, within: str = "") -> Decimal | None:
         placed = scoped(within, expr) if within else expr
         try:
-            if self.fig.spec.published:
-                value = self.fig.shown(placed, table=self.table, scope=self.scope)
-            else:  # nothing published differently: the computed figure, to the cent
-                value = self.fig.value(scoped(self.scope, placed))
-                value = None if value is None else round2(value)
+            value = self.fig.shown(placed, table=self.table, scope=self.scope)
         except ExprError as exc:
             raise TemplateError(f"数字表达式「{expr}」：{exc}") from None
         return None if value is None or (value == 0 and not self.show_zero) else value
