@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 
 DOS_TIME, DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: timestamps carry no information
-_COMPRESSED: dict[int, tuple[bytes, bytes, int, int]] = {}  # id(data) → (data, deflated, crc, size)
+_COMPRESSED: dict[int, tuple[bytes, bytes, int]] = {}  # id(data) → (data, deflated, crc)
 
 
 def read_parts(path: Path) -> dict[str, bytes]:
@@ -33,7 +33,7 @@ def _deflated(data: bytes, reuse: bool) -> tuple[bytes, int]:
     hit = _COMPRESSED.get(id(data))
     if hit is None or hit[0] is not data:
         packed, crc = _deflate(data, 9)  # shared parts: compressed once, as small as they get
-        hit = _COMPRESSED[id(data)] = (data, packed, crc, len(data))
+        hit = _COMPRESSED[id(data)] = (data, packed, crc)
     return hit[1], hit[2]
 
 
