@@ -13,7 +13,6 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 
 from generator.checks import Checked
-from generator.formats import templates_dir
 from generator.render.placeholders import compile_text
 from generator.render.tables import Builder
 from generator.render.words import FILTERS, Words
@@ -23,7 +22,7 @@ from generator.render.xlsx import SheetFill
 def naive_documents(checked: Checked) -> list[bytes]:
     out = []
     for doc in checked.format.documents:
-        path = templates_dir() / doc["模板"]
+        path = checked.format.template(doc)
         if path.suffix == ".xlsx":
             out.append(_xlsx(checked, doc, path))
         else:

@@ -6,6 +6,7 @@ interrupted batch resumable: run it again and it finishes the job."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import multiprocessing.util
 import os
@@ -18,15 +19,16 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import __version__
-from .build import build, output_dir
+from .build import build, clashes, output_dir
 from .catalog import DATA as CATALOG_DATA
 from .catalog.local import find_local_file
 from .checks import check_file, spec_files
-from .formats import DEFAULT, Format, load_format, templates_dir
+from .formats import Format, FormatError, templates_for
 from .money import ZERO, plain
 from .render.package import write_atomic
 
 MANIFESTS = ".yusuan"  # OUT/.yusuan/<key>.json: what each spec last built
+SUMMARY_TEMPLATE = "xlsx/汇总.xlsx"
 SUMMARY_FIGURES = {"收支总计": "", "基本支出": "基本支出", "项目支出": "项目支出", "三公经费": "三公经费",
                    "机关运行经费": "机关运行经费"}
 
@@ -49,6 +51,16 @@ class UnitResult:
     def failed(self) -> bool:
         return self.status == "失败"
 
+    @property
+    def first_error(self) -> str:
+        """The unit's first error as `file:line: 代码 说明` (what a terminal shows for a failed unit)."""
+        error = next((f for f in self.findings if f.get("severity") == "error"), None)
+        if error is None:
+            return self.message
+        where = ":".join(str(x) for x in (error.get("file") or self.spec, error.get("line"), error.get("column")) if x)
+        more = f"（共 {self.errors} 个错误）" if self.errors > 1 else ""
+        return f"{where}: {error['code']} {error['message']}{more}"
+
 
 # --- inputs and their fingerprint ------------------------------------------------------------------------
 
@@ -60,25 +72,25 @@ def _digest(*chunks: bytes) -> str:
     return h.hexdigest()
 
 
-def _format_files(fmt: Format) -> list[Path]:
-    files = [fmt.path] if fmt.path else []
-    return files + [templates_dir() / doc["模板"] for doc in fmt.documents]
+@lru_cache(maxsize=4096)
+def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
+    """A file's digest, read once per process while it is unchanged (templates are shared by many units)."""
+    return _digest(path.read_bytes())
 
 
-def fingerprint(spec: Path, fmt_name: str | None, pdf: bool) -> str:
-    """Everything a unit's outputs depend on. (The format named inside the spec is read cheaply:
-    any change to the spec's bytes changes the fingerprint anyway.)"""
-    raw = spec.read_bytes()
-    name = fmt_name or _declared_format(raw) or DEFAULT
-    parts = [__version__.encode(), _catalog_digest().encode(), raw, b"pdf" if pdf else b"", name.encode()]
-    local = find_local_file(spec.parent)
-    if local:
+def _digest_of(path: Path) -> str:
+    stat = path.stat()
+    return _file_digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+def fingerprint(raw: bytes, fmt: Format, local: Path | None, pdf: bool) -> str:
+    """Everything a unit's outputs depend on: the spec's bytes, its local codes, the bundled catalog, the
+    resolved format (its file and every template it uses, from whichever layer they come), --pdf, and
+    the yusuan version."""
+    parts = [__version__.encode(), _catalog_digest().encode(), raw, b"pdf" if pdf else b"", fmt.name.encode()]
+    parts += [f"{path}:{_digest_of(path)}".encode() for path in fmt.sources()]
+    if local is not None:
         parts.append(local.read_bytes())
-    try:
-        for path in _format_files(load_format(name)):
-            parts.append(path.read_bytes() if path.is_file() else b"missing")
-    except Exception:  # an unknown format: the check reports it
-        parts.append(b"no format")
     return _digest(*parts)
 
 
@@ -88,15 +100,25 @@ def _catalog_digest() -> str:
     return _digest(*(p.read_bytes() for p in sorted(CATALOG_DATA.glob("*.csv"))))
 
 
-def _declared_format(raw: bytes) -> str | None:
-    for line in raw.decode("utf-8", "replace").splitlines():
-        if line.startswith("格式:"):
-            return line.split(":", 1)[1].split("#")[0].strip() or None
-    return None
-
-
 def _manifest_path(out: Path, spec: Path) -> Path:
-    return out / MANIFESTS / (hashlib.sha1(str(spec.resolve()).encode()).hexdigest()[:20] + ".json")
+    return out / MANIFESTS / (hashlib.sha1(os.path.normpath(spec).encode()).hexdigest()[:20] + ".json")
+
+
+def _current(manifest: Path, raw: bytes, spec: Path, out: Path, options: "Options") -> UnitResult | None:
+    """The unit's saved result when nothing it depends on changed and its files are still there. The
+    format is the one the manifest records: the spec's bytes are in the fingerprint, so when they are
+    unchanged its 格式 is too; that format's files are read as they are now."""
+    if options.force or not manifest.is_file():
+        return None
+    saved = json.loads(manifest.read_text(encoding="utf-8"))
+    try:
+        fmt = templates_for(spec.parent, options.templates).format(saved["format"])
+    except FormatError:
+        return None  # the format is gone: check it again, and report it
+    key = fingerprint(raw, fmt, find_local_file(spec.parent), options.pdf)
+    if saved.get("fingerprint") != key or not all((out / f).is_file() for f in saved["result"]["files"]):
+        return None
+    return UnitResult(**{**saved["result"], "status": "未变"})
 
 
 # --- one unit (runs in a worker) --------------------------------------------------------------------------
@@ -115,16 +137,25 @@ def _pdf(files: list[Path]) -> list[Path]:
     return _converter.convert(files, files[0].parent)
 
 
-def process(spec: Path, out: Path, fmt_name: str | None, pdf: bool, force: bool) -> UnitResult:
+@dataclass(frozen=True)
+class Options:
+    """How a batch builds each unit (the same for every unit; sent to the workers)."""
+
+    fmt_name: str | None = None
+    templates: Path | None = None
+    pdf: bool = False
+    force: bool = False
+
+
+def process(spec: Path, out: Path, options: Options) -> UnitResult:
     """Check and build one spec. Never raises: a failure is a result."""
     try:
-        key = fingerprint(spec, fmt_name, pdf)
+        raw = spec.read_bytes()
         manifest = _manifest_path(out, spec)
-        if not force and manifest.is_file():
-            saved = json.loads(manifest.read_text(encoding="utf-8"))
-            if saved.get("fingerprint") == key and all((out / f).is_file() for f in saved["result"]["files"]):
-                return UnitResult(**{**saved["result"], "status": "未变"})
-        checked = check_file(spec, None, fmt_name)
+        current = _current(manifest, raw, spec, out, options)
+        if current is not None:
+            return current
+        checked = check_file(spec, None, options.fmt_name, options.templates)
         findings = checked.findings
         result = UnitResult(spec=str(spec), status="失败", errors=sum(f.is_error for f in findings),
                             warnings=sum(not f.is_error for f in findings),
@@ -134,21 +165,23 @@ def process(spec: Path, out: Path, fmt_name: str | None, pdf: bool, force: bool)
         if checked.figures is not None:
             result.figures = {k: _num(checked.figures.shown(e)) for k, e in SUMMARY_FIGURES.items()}
         built = build(checked, out)
-        result.findings += [f.to_dict() for f in built.findings if f.code != "E-BUILD-REFUSED"]
+        problems = [f for f in built.findings if f.code != "E-BUILD-REFUSED"]
+        result.findings += [f.to_dict() for f in problems]
+        result.errors += sum(f.is_error for f in problems)
         if built.findings:
-            result.errors += sum(f.is_error for f in built.findings if f.code != "E-BUILD-REFUSED")
-            result.message = built.findings[0].message
             return result
         files = list(built.files)
-        if pdf and files:
+        if options.pdf and files:
             files += _pdf(files)
         result.status, result.files = "生成", [str(f.relative_to(out)) for f in files]
         result.folder = str(output_dir(out, checked))
-        write_atomic(manifest, json.dumps({"fingerprint": key, "result": asdict(result)}, ensure_ascii=False,
-                                          indent=1).encode("utf-8"))
+        assert checked.format is not None  # a spec that built has its format
+        key = fingerprint(raw, checked.format, find_local_file(spec.parent), options.pdf)
+        write_atomic(manifest, json.dumps({"fingerprint": key, "format": checked.format.name,
+                                           "result": asdict(result)}, ensure_ascii=False, indent=1).encode("utf-8"))
         return result
     except Exception as exc:  # one unit's surprise must not stop a district
-        return UnitResult(spec=str(spec), status="失败", errors=1, message=f"{type(exc).__name__}: {exc}",
+        return UnitResult(spec=str(spec), status="失败", errors=1, message=f"处理失败：{type(exc).__name__}: {exc}",
                           findings=[{"code": "E-BATCH", "severity": "error", "message": f"处理失败：{exc}",
                                      "file": str(spec)}])
 
@@ -179,31 +212,46 @@ def clean_leftovers(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def run_batch(folders: Iterable[Path], out: Path, *, jobs: int | None = None, fmt_name: str | None = None,
-              pdf: bool = False, force: bool = False,
+def shard(specs: list[Path], k: int, n: int) -> list[Path]:
+    """The k-th of n shares (1-based) of the specs: every n-th one, so shares are even and stable."""
+    return specs[k - 1::n]
+
+
+def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), *, jobs: int | None = None,
+              part: tuple[int, int] | None = None,
               on_result: Callable[[UnitResult, int, int], None] | None = None) -> BatchResult:
+    """Build every spec under `folders` (or the `part` = (k, n) share of them). District summaries are
+    written for a whole run only: a shard's units are in OUT/.yusuan, and a final run without --shard
+    finds them current and writes the summaries."""
     specs = spec_files(folders)
+    if part is not None:
+        specs = shard(specs, *part)
     clean_leftovers(out)
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: dict[str, UnitResult] = {}
     interrupted = False
+
+    def collect(r: UnitResult) -> None:
+        results[r.spec] = r
+        if on_result:
+            on_result(r, len(results), len(specs))
+
     if jobs == 1:
         for spec in specs:
-            r = process(spec, out, fmt_name, pdf, force)
-            results[r.spec] = r
-            if on_result:
-                on_result(r, len(results), len(specs))
+            collect(process(spec, out, options))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            pending: set[Future] = {pool.submit(process, s, out, fmt_name, pdf, force) for s in specs}
+            waiting = iter(specs)
+            pending: set[Future] = set()
             try:
-                while pending:
+                while True:  # a few tasks per worker in flight, not the whole district up front
+                    for spec in itertools.islice(waiting, jobs * 4 - len(pending)):
+                        pending.add(pool.submit(process, spec, out, options))
+                    if not pending:
+                        break
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        r = future.result()
-                        results[r.spec] = r
-                        if on_result:
-                            on_result(r, len(results), len(specs))
+                        collect(future.result())
             except KeyboardInterrupt:
                 interrupted = True
                 for future in pending:
@@ -211,40 +259,41 @@ def run_batch(folders: Iterable[Path], out: Path, *, jobs: int | None = None, fm
                 pool.shutdown(wait=True, cancel_futures=True)
     units = [results[str(s)] for s in specs if str(s) in results]
     _same_folder(units)
-    summaries = [] if interrupted else write_summaries(units, out)
+    summaries = [] if interrupted or part is not None else write_summaries(units, out, options.templates)
     return BatchResult(units, summaries, interrupted)
 
 
 def _same_folder(units: list[UnitResult]) -> None:
-    """Two specs of the same unit and year would write the same files: both are failures."""
-    owners: dict[str, UnitResult] = {}
-    for u in units:
-        if u.folder is None:
-            continue
-        first = owners.setdefault(u.folder, u)
-        if first is not u:
-            for x, other in ((first, u), (u, first)):
-                x.status, x.errors = "失败", x.errors + 1
-                x.message = f"与 {other.spec} 输出到同一文件夹 {u.folder}"
-                x.findings.append({"code": "E-BATCH-DUPLICATE", "severity": "error", "message": x.message, "file": x.spec})
+    """Two specs of the same unit and year wrote the same files: both are failures."""
+    by_spec = {u.spec: u for u in units}
+    for spec, others in clashes((u.spec, Path(u.folder)) for u in units if u.folder is not None).items():
+        u = by_spec[spec]
+        u.status, u.errors = "失败", u.errors + 1
+        u.message = f"与 {'、'.join(others)} 输出到同一文件夹 {u.folder}"
+        u.findings.append({"code": "E-BUILD-DUPLICATE", "severity": "error", "message": u.message, "file": u.spec})
 
 
 # --- summary ------------------------------------------------------------------------------------------------
 
-def write_summaries(units: list[UnitResult], out: Path) -> list[Path]:
-    """OUT/<年度>/汇总.xlsx and report.json per year (units without a year go to the first year's report)."""
-    years = sorted({u.year for u in units if u.year is not None}) or [None]
+UNKNOWN_YEAR = "未知年度"
+
+
+def write_summaries(units: list[UnitResult], out: Path, templates: Path | None = None) -> list[Path]:
+    """OUT/<年度>/汇总.xlsx and report.json per year; units whose year could not be read have their own,
+    under OUT/未知年度/."""
+    years: dict[int | None, list[UnitResult]] = {}
+    for u in sorted(units, key=lambda u: (u.year is None, u.year or 0)):
+        years.setdefault(u.year, []).append(u)
     written = []
-    for year in years:
-        mine = [u for u in units if u.year == year or (u.year is None and year == years[0])]
-        folder = out / (str(year) if year is not None else "未知年度")
+    for year, mine in years.items():
+        folder = out / (str(year) if year is not None else UNKNOWN_YEAR)
         totals = {k: sum((Decimal(u.figures[k]) for u in mine if u.figures.get(k) is not None), ZERO)
                   for k in SUMMARY_FIGURES}
         report = {"年度": year, "单位数": len(mine), "失败": sum(u.failed for u in mine),
                   "合计": {k: plain(v) for k, v in totals.items()},
                   "单位": [_report_unit(u) for u in mine]}
         write_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
-        write_atomic(folder / "汇总.xlsx", _summary_workbook(mine, totals, year))
+        write_atomic(folder / "汇总.xlsx", _summary_workbook(mine, totals, year, templates))
         written += [folder / "汇总.xlsx", folder / "report.json"]
     return written
 
@@ -255,7 +304,8 @@ def _report_unit(u: UnitResult) -> dict[str, Any]:
             "警告": u.warnings, "数字": u.figures, "文件": u.files, "说明": u.message or None, "问题": u.findings}
 
 
-def _summary_workbook(units: list[UnitResult], totals: dict[str, Decimal], year: int | None) -> bytes:
+def _summary_workbook(units: list[UnitResult], totals: dict[str, Decimal], year: int | None,
+                      templates: Path | None) -> bytes:
     from .build import xlsx_template
     from .render.placeholders import lookup
     from .render.xlsx import SheetFill
@@ -271,6 +321,9 @@ def _summary_workbook(units: list[UnitResult], totals: dict[str, Decimal], year:
         if row is not None and ph.root == "行":
             return lookup(row, ph.fields, "", strict=False)
         return lookup(context, (ph.root, *ph.fields), "汇总表")
-    template = xlsx_template(templates_dir() / "xlsx" / "汇总.xlsx")
+    found = templates_for(None, templates).find(SUMMARY_TEMPLATE)
+    if found is None:
+        raise FormatError(f"找不到汇总表模板 {SUMMARY_TEMPLATE}")
+    template = xlsx_template(found[0])
     fill = SheetFill(template.order[0], "汇总", resolve, {"行": rows})
     return template.render([fill], title=f"{year}年部门预算文书汇总", when=f"{year or 2000}-01-01T00:00:00Z")

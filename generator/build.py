@@ -7,27 +7,30 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from .checks import Checked
 from .findings import Finding, finding
-from .formats import Format, templates_dir
+from .formats import Format
 from .render.package import write_atomic
 from .render.placeholders import DataError, TemplateError
 from .render.docx import DocxForm
+from .render.narrative_sums import narrative_findings
 from .render.tables import Builder
 from .render.words import FILTERS, Words
 from .render.xlsx import XlsxTemplate
 
-MAX_NAME = 80  # characters of a unit name kept in a folder name
+MAX_NAME_BYTES = 200  # of a folder or file name in UTF-8: file systems allow 255, temporary names need room
 
 
 def safe_name(name: str) -> str:
     """A folder/file name from a unit or document name: no separators, no '..', no control characters,
-    not too long, never empty."""
+    at most MAX_NAME_BYTES bytes (cut at a character), never empty."""
     text = unicodedata.normalize("NFC", name)
     text = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", text).strip().strip(".")
     text = re.sub(r"\s+", " ", text)
-    return text[:MAX_NAME].rstrip(" .") or "未命名"
+    text = text.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+    return text.rstrip(" .") or "未命名"
 
 
 @lru_cache(maxsize=None)
@@ -50,7 +53,17 @@ class Built:
 
 def output_dir(out: Path, checked: Checked) -> Path:
     spec = checked.spec
+    assert spec is not None
     return out / str(spec.year) / safe_name(spec.unit.name)
+
+
+def clashes(folders: Iterable[tuple[str, Path]]) -> dict[str, list[str]]:
+    """Specs that would write into the same folder (the same unit and year, or names that become the
+    same folder name), each with the others it clashes with."""
+    by_folder: dict[Path, list[str]] = {}
+    for spec, folder in folders:
+        by_folder.setdefault(folder, []).append(spec)
+    return {spec: [o for o in specs if o != spec] for specs in by_folder.values() if len(specs) > 1 for spec in specs}
 
 
 def render_documents(checked: Checked, fmt: Format) -> list[tuple[str, bytes]]:
@@ -59,9 +72,7 @@ def render_documents(checked: Checked, fmt: Format) -> list[tuple[str, bytes]]:
     when = (spec.unit.filed_on.isoformat() if spec.unit.filed_on else f"{spec.year}-01-01") + "T00:00:00Z"
     out = []
     for doc in fmt.documents:
-        template = templates_dir() / doc["模板"]
-        if not template.is_file():
-            raise TemplateError(f"格式「{fmt.name}」的模板 {template} 不存在")
+        template = fmt.template(doc)
         title = f"{spec.unit.name} {spec.year}年{doc['名称']}"
         if template.suffix == ".xlsx":
             tpl = xlsx_template(template)
@@ -90,6 +101,11 @@ def build(checked: Checked, out: Path) -> Built:
         return result
     except TemplateError as exc:
         result.findings.append(finding("E-TEMPLATE", f"格式「{fmt.name}」的模板有误：{exc}", file=str(fmt.path)))
+        return result
+    wrong = [f for name, data in documents if name.endswith(".docx")
+             for f in narrative_findings(name, data, checked.spec, str(checked.path))]
+    if wrong:  # a sentence whose parts do not add up to its total is never published
+        result.findings += wrong
         return result
     folder = output_dir(out, checked)
     for name, data in documents:

@@ -8,13 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
 from .catalog import load_catalog
 from .checks import check_file, missing, spec_files
 from .findings import escalate
-from .formats import available, load_format
+from .formats import templates_for
 from .report import dump, findings_json, print_findings, summary
 from .spec.model import json_schema
 
@@ -27,13 +28,31 @@ Specs = Annotated[list[Path], typer.Argument(help="规格文件或文件夹（�
 AsJson = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 Codes = Annotated[Optional[Path], typer.Option("--codes", help="本地科目文件（默认就近查找 yusuan-codes.yaml）")]
 FormatOpt = Annotated[Optional[str], typer.Option("--format", help="公开格式（默认取规格中的「格式」）")]
+TemplatesOpt = Annotated[Optional[Path], typer.Option(
+    "--templates", help="模板文件夹：其中的格式与模板优先于工作区的 templates/、YUSUAN_TEMPLATES 和内置模板")]
+
+
+def _json(data: object) -> None:
+    """Machine output: plain JSON on stdout, never through rich (spec text like [/二期] is not markup)."""
+    sys.stdout.write(dump(data) + "\n")
+
+
+def _templates_exist(templates: Path | None) -> None:
+    """--templates must name a folder with templates: anything else cannot run (exit 2)."""
+    if templates is None:
+        return
+    problems = templates_for(None, templates).problems
+    if problems:
+        for problem in problems:
+            err.print(f"[red]错误[/] {escape(problem)}", soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def _files(specs: list[Path]) -> list[Path]:
     problems = missing(specs)
     if problems:
         for p in problems:
-            err.print(f"[red]错误[/] {p.file}：{p.message}")
+            err.print(f"[red]错误[/] {escape(str(p.file))}：{p.message}", soft_wrap=True)
         raise typer.Exit(2)
     files = spec_files(specs)
     if not files:
@@ -45,16 +64,17 @@ def _files(specs: list[Path]) -> list[Path]:
 @app.command()
 def check(specs: Specs, as_json: AsJson = False,
           strict: Annotated[bool, typer.Option("--strict", help="警告也按错误处理")] = False,
-          codes: Codes = None, format: FormatOpt = None) -> None:
+          codes: Codes = None, format: FormatOpt = None, templates: TemplatesOpt = None) -> None:
     """校验规格：列出全部问题（错误与警告），每条指向 YAML 的行与列。退出码 0 无错误，1 有错误，2 无法运行。"""
+    _templates_exist(templates)
     results = []
     for path in _files(specs):
-        checked = check_file(path, codes, format)
+        checked = check_file(path, codes, format, templates)
         findings = escalate(checked.findings) if strict else checked.findings
         results.append((str(path), findings))
     everything = [f for _, fs in results for f in fs]
     if as_json:
-        out.print(dump(findings_json(results)), soft_wrap=True)
+        _json(findings_json(results))
     else:
         print_findings(out, everything, [file for file, _ in results])
         out.print(summary(everything, len(results)))
@@ -62,12 +82,14 @@ def check(specs: Specs, as_json: AsJson = False,
 
 
 @app.command()
-def show(specs: Specs, as_json: AsJson = False, codes: Codes = None, format: FormatOpt = None) -> None:
+def show(specs: Specs, as_json: AsJson = False, codes: Codes = None, format: FormatOpt = None,
+         templates: TemplatesOpt = None) -> None:
     """显示单位的主要数字（收支、功能分类、经济分类、三公、机关运行经费、项目、上年对比）；--json 输出全部数字。"""
     from .show import show_figures
+    _templates_exist(templates)
     docs, failed = [], False
     for path in _files(specs):
-        checked = check_file(path, codes, format)
+        checked = check_file(path, codes, format, templates)
         if checked.figures is None:
             failed = True
             print_findings(err, checked.findings, [str(path)])
@@ -78,10 +100,10 @@ def show(specs: Specs, as_json: AsJson = False, codes: Codes = None, format: For
         else:
             show_figures(out, checked.figures)
             if errors:
-                out.print(f"[red]注意：此规格有 {len(errors)} 个错误，数字仅供参考（运行 yusuan check {path} 查看）[/]")
+                out.print(f"[red]注意：此规格有 {len(errors)} 个错误，数字仅供参考（运行 yusuan check {escape(str(path))} 查看）[/]")
             out.print()
     if as_json:
-        out.print(dump(docs[0] if len(docs) == 1 else docs), soft_wrap=True)
+        _json(docs[0] if len(docs) == 1 else docs)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -91,24 +113,32 @@ Pdf = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转成 P
 
 @app.command()
 def build(specs: Specs, output: Output = Path("build"), codes: Codes = None, format: FormatOpt = None,
-          pdf: Pdf = False) -> None:
+          templates: TemplatesOpt = None, pdf: Pdf = False) -> None:
     """生成文书：OUT/<年度>/<单位名称>/<文档>.xlsx/.docx。有错误的规格不生成（先打印其问题）。"""
-    from .build import build as build_one
+    from .build import build as build_one, clashes, output_dir
     from .pdf import Converter, OfficeMissing
+    _templates_exist(templates)
     converter = None
     if pdf:
         try:
             converter = Converter()
         except OfficeMissing as exc:
-            err.print(f"[red]错误[/] {exc}")
+            err.print(f"[red]错误[/] {escape(str(exc))}")
             raise typer.Exit(2)
     failed = False
+    checks = [check_file(path, codes, format, templates) for path in _files(specs)]
+    same = clashes((str(c.path), output_dir(output, c)) for c in checks if c.ok and c.spec is not None)
     try:
-        for path in _files(specs):
-            checked = check_file(path, codes, format)
+        for checked in checks:
+            path = checked.path
             errors = [f for f in checked.findings if f.is_error]
             if errors:
                 print_findings(err, errors, [str(path)])
+            if str(path) in same:
+                failed = True
+                err.print(f"[red]错误[/] E-BUILD-DUPLICATE {escape(str(path))} 与 {escape('、'.join(same[str(path)]))} 是同一单位同一年度"
+                          f"（都要写入 {escape(str(output_dir(output, checked)))}），均未生成：请删去或改正其中一份", soft_wrap=True)
+                continue
             result = build_one(checked, output)
             if result.findings:
                 failed = True
@@ -119,38 +149,64 @@ def build(specs: Specs, output: Output = Path("build"), codes: Codes = None, for
                     files += converter.convert(files, files[0].parent)
                 except RuntimeError as exc:
                     failed = True
-                    err.print(f"[red]错误[/] {path}：{exc}")
+                    err.print(f"[red]错误[/] {escape(str(path))}：{escape(str(exc))}", soft_wrap=True)
             for file in files:
-                out.print(f"[green]✓[/] {file}")
-            if not result.files and not result.findings:
-                out.print(f"[dim]- {path}：格式「{checked.format.name}」没有文书[/]")
+                out.print(f"[green]✓[/] {escape(str(file))}", soft_wrap=True)
+            if not result.files and not result.findings and checked.format is not None:
+                out.print(f"[dim]- {escape(str(path))}：格式「{escape(checked.format.name)}」没有文书[/]", soft_wrap=True)
     finally:
         if converter:
             converter.close()
     raise typer.Exit(1 if failed else 0)
 
 
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    k, _, n = text.partition("/")
+    if not (k.isascii() and n.isascii() and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise typer.BadParameter("写作 k/n（1 ≤ k ≤ n），如 --shard 2/8：共分 8 份，本次做第 2 份", param_hint="--shard")
+    return int(k), int(n)
+
+
 @app.command()
 def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件夹（或文件）", show_default=False)],
           output: Output = Path("build"),
           jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="并行进程数（默认：全部 CPU 核）")] = None,
-          format: FormatOpt = None, pdf: Pdf = False,
-          force: Annotated[bool, typer.Option("--force", help="全部重新生成（不跳过未变的单位）")] = False) -> None:
+          format: FormatOpt = None, templates: TemplatesOpt = None, pdf: Pdf = False,
+          force: Annotated[bool, typer.Option("--force", help="全部重新生成（不跳过未变的单位）")] = False,
+          shard: Annotated[Optional[str], typer.Option(
+              "--shard", help="只做 n 份中的第 k 份（k/n，如 2/8），供 CI 矩阵、Slurm 数组作业等分头生成", show_default=False)] = None,
+          as_json: AsJson = False) -> None:
     """批量生成一个区的全部单位：失败的单位报告后跳过；未变的单位跳过；写出 OUT/<年度>/汇总.xlsx 与 report.json。"""
-    from .batch import run_batch
+    from .batch import Options, run_batch
     from .pdf import OfficeMissing, soffice
+    part = _shard(shard)
+    _templates_exist(templates)
     if pdf and soffice() is None:
         err.print(f"[red]错误[/] {OfficeMissing()}")
         raise typer.Exit(2)
     files = _files(folders)
-    with _progress(len(files)) as report:
-        result = run_batch(folders, output, jobs=jobs, fmt_name=format, pdf=pdf, force=force, on_result=report)
+    options = Options(fmt_name=format, templates=templates, pdf=pdf, force=force)
+    total = len(files) if part is None else len(files[part[0] - 1::part[1]])
+    with _progress(total, quiet=as_json) as report:
+        result = run_batch(folders, output, options, jobs=jobs, part=part, on_result=report)
     counts = {s: sum(u.status == s for u in result.units) for s in ("生成", "未变", "失败")}
-    out.print(f"{len(result.units)} 个单位：生成 {counts['生成']}，未变跳过 {counts['未变']}，失败 {counts['失败']}")
-    for u in result.failed:
-        out.print(f"[red]✗[/] {u.spec}：{u.message or f'{u.errors} 个错误（yusuan check 查看）'}", soft_wrap=True)
-    for path in result.summaries:
-        out.print(f"汇总：{path}")
+    if as_json:
+        _json({"单位数": len(result.units), "生成": counts["生成"], "未变": counts["未变"], "失败": counts["失败"],
+               "中断": result.interrupted, "汇总": [str(p) for p in result.summaries],
+               "单位": [{"规格": u.spec, "单位": u.unit, "年度": u.year, "结果": u.status, "错误": u.errors,
+                        "警告": u.warnings, "文件": u.files, "首个错误": u.first_error if u.failed else None}
+                       for u in result.units]})
+    else:
+        shard_note = f"（第 {part[0]}/{part[1]} 份）" if part else ""
+        out.print(f"{len(result.units)} 个单位{shard_note}：生成 {counts['生成']}，未变跳过 {counts['未变']}，失败 {counts['失败']}")
+        for u in result.failed:
+            out.print(f"[red]✗[/] {escape(u.spec)}：{escape(u.first_error)}", soft_wrap=True)
+        for path in result.summaries:
+            out.print(f"汇总：{escape(str(path))}", soft_wrap=True)
+        if part:
+            out.print("[dim]分份运行不写汇总：各份完成后，不带 --shard 再运行一次即写出汇总（已生成的单位跳过）[/]")
     if result.interrupted:
         err.print("已中断：已完成的单位保留，再次运行会接着完成其余单位")
         raise typer.Exit(130)
@@ -160,12 +216,12 @@ def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件
 class _progress:
     """A rich progress bar on a terminal; one plain line per unit otherwise."""
 
-    def __init__(self, total: int):
-        self.total, self.failures = total, 0
+    def __init__(self, total: int, quiet: bool = False):
+        self.total, self.failures, self.quiet = total, 0, quiet
         self.bar = None
 
     def __enter__(self):
-        if out.is_terminal:
+        if out.is_terminal and not self.quiet:
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn)
             self.bar = Progress(TextColumn("[bold]生成文书"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("失败 {task.fields[failures]}"), TextColumn("{task.fields[rate]}"),
@@ -180,9 +236,9 @@ class _progress:
             task = self.bar.tasks[0]
             rate = f"{task.speed:.1f} 个/秒" if task.speed else ""
             self.bar.update(self.task, advance=1, failures=self.failures, rate=rate)
-        else:
+        elif not self.quiet:
             mark = {"生成": "✓", "未变": "=", "失败": "✗"}[unit.status]
-            out.print(f"{mark} [{done}/{total}] {unit.unit or unit.spec}（{unit.status}）", soft_wrap=True)
+            out.print(f"{mark} \\[{done}/{total}] {escape(unit.unit or unit.spec)}（{unit.status}）", soft_wrap=True)
 
     def __exit__(self, *exc) -> None:
         if self.bar:
@@ -208,10 +264,10 @@ def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_defa
         raise typer.Exit(2)
     target = output or default_target(spec, checked.spec.year, to)
     if target.exists() and not force:
-        err.print(f"[red]错误[/] {target} 已存在（加 --force 覆盖）")
+        err.print(f"[red]错误[/] {escape(str(target))} 已存在（加 --force 覆盖）")
         raise typer.Exit(2)
     write_atomic(target, roll(spec, checked.figures, to).encode("utf-8"))
-    out.print(f"[green]✓[/] {target}（{checked.spec.year} 年数已写入「上年」；请核实项目与金额后运行 yusuan check）")
+    out.print(f"[green]✓[/] {escape(str(target))}（{checked.spec.year} 年数已写入「上年」；请核实项目与金额后运行 yusuan check）")
 
 
 @app.command()
@@ -230,18 +286,18 @@ def diff(old: Annotated[Path, typer.Argument(help="原规格", show_default=Fals
         figures.append(checked.figures)
     lines = compare(*figures)
     if as_json:
-        out.print(dump([line.to_dict() for line in lines]), soft_wrap=True)
+        _json([line.to_dict() for line in lines])
         raise typer.Exit(0)
     if not lines:
         out.print("两份规格的数字相同")
         raise typer.Exit(0)
-    table = Table(title=f"{old} → {new}（万元）", title_justify="left")
+    table = Table(title=escape(f"{old} → {new}（万元）"), title_justify="left")
     for col in ("分组", "编码", "名称", "原", "新", "增减", "增减率"):
         table.add_column(col, justify="right" if col in ("原", "新", "增减", "增减率") else "left")
     for line in lines:
         c = line.change
-        table.add_row(line.group, line.key, line.name, money(line.old), money(line.new),
-                      f"{c.direction} {money(abs(c.diff))}" if c else line.status,
+        table.add_row(line.group, escape(line.key), escape(line.name), money(line.old), money(line.new),
+                      line.status if line.renamed or not c else f"{c.direction} {money(abs(c.diff))}",
                       "" if not c or c.percent is None else f"{c.percent}%")
     out.print(table)
 
@@ -264,32 +320,59 @@ def catalog(query: Annotated[str, typer.Argument(help="科目编码（或其开�
     cat = load_catalog(edition)
     hits = cat.search(query)
     if as_json:
-        out.print(dump([{"编码": c.code, "名称": c.name, "分类": c.kind, "级次": c.level, "上级": c.parent,
-                         "来源": c.status, "出处": c.source} for c in hits]), soft_wrap=True)
+        _json([{"编码": c.code, "名称": c.name, "分类": c.kind, "级次": c.level, "上级": c.parent,
+                "来源": c.status, "出处": c.source} for c in hits])
         raise typer.Exit(0 if hits else 1)
     if not hits:
-        err.print(f"{cat.edition} 年版科目表中没有找到「{query}」")
+        err.print(f"{cat.edition} 年版科目表中没有找到「{escape(query)}」")
         raise typer.Exit(1)
-    table = Table(title=f"{cat.edition} 年版政府收支分类科目：{query}（{len(hits)} 条）", title_justify="left")
+    table = Table(title=escape(f"{cat.edition} 年版政府收支分类科目：{query}（{len(hits)} 条）"), title_justify="left")
     for col in ("编码", "名称", "分类", "级次", "上级", "来源"):
         table.add_column(col)
     for c in hits[:200]:
         parents = " › ".join(f"{p} {cat.name(p) or ''}".strip() for p in cat.ancestors(c.code))
-        table.add_row(c.code, c.name, c.kind, c.level, parents, c.status)
+        table.add_row(c.code, escape(c.name), c.kind, c.level, escape(parents), c.status)
     out.print(table)
     if len(hits) > 200:
         out.print("[dim]（仅显示前 200 条）[/]")
 
 
 @app.command()
-def formats() -> None:
-    """列出可用的公开格式。"""
+def formats(templates: TemplatesOpt = None, as_json: AsJson = False) -> None:
+    """列出可用的公开格式，及每个格式文件和模板来自哪一层（--templates、工作区 templates/、YUSUAN_TEMPLATES、内置）。"""
+    from .formats import FormatError
+    _templates_exist(templates)
+    stack = templates_for(None, templates)
+    rows = []
+    for name in stack.names():
+        try:
+            fmt = stack.format(name)
+        except FormatError as exc:
+            rows.append({"格式": name, "名称": None, "问题": str(exc), "文件": []})
+            continue
+        files = [{"文件": f"{name}.yaml", "来源": fmt.layer.origin if fmt.layer else "", "路径": str(fmt.path)}]
+        files += [{"文件": rel, "来源": layer.origin, "路径": str(path)} for rel, (path, layer) in fmt.files.items()]
+        rows.append({"格式": name, "名称": fmt.title, "问题": None, "文件": files})
+    if as_json:
+        _json({"模板层": [{"来源": layer.origin, "路径": str(layer.path)} for layer in stack.layers],
+               "问题": list(stack.problems), "格式": rows})
+        raise typer.Exit(1 if stack.problems or not rows else 0)
+    for problem in stack.problems:
+        err.print(f"[red]错误[/] {escape(problem)}", soft_wrap=True)
+    out.print("模板层（先找到的优先）：" + "；".join(escape(layer.label) for layer in stack.layers), soft_wrap=True)
     table = Table(title="公开格式", title_justify="left")
-    table.add_column("格式")
-    table.add_column("名称")
-    for name in available():
-        table.add_row(name, load_format(name).title)
+    for column in ("格式", "名称", "文件", "来源"):
+        table.add_column(column)
+    for row in rows:
+        if row["问题"]:
+            table.add_row(row["格式"], f"[red]{escape(row['问题'])}[/]", "", "")
+        for i, f in enumerate(row["文件"]):
+            table.add_row(row["格式"] if i == 0 else "", escape(row["名称"]) if i == 0 else "", escape(f["文件"]),
+                          escape(f["来源"]))
     out.print(table)
+    if not rows:
+        err.print("[red]错误[/] 没有可用的格式")
+    raise typer.Exit(1 if stack.problems or not rows else 0)
 
 
 def version_callback(value: bool) -> None:

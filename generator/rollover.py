@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from .figures import SANGONG_PARTS, Change, Figures
 from .money import round2
+from .spec.model import Project
 
 
 def _yaml() -> YAML:
@@ -116,6 +117,7 @@ class Line:
     name: str
     old: Decimal | None
     new: Decimal | None
+    renamed: bool = False
 
     @property
     def change(self) -> Change | None:
@@ -125,7 +127,7 @@ class Line:
 
     @property
     def status(self) -> str:
-        return "新增" if self.old is None else "删除" if self.new is None else "变化"
+        return "新增" if self.old is None else "删除" if self.new is None else "改名" if self.renamed else "变化"
 
     def to_dict(self) -> dict[str, Any]:
         c = self.change
@@ -139,9 +141,9 @@ def diff(old: Figures, new: Figures) -> list[Line]:
     """What changed, by total, by 科目 and by project; only what differs (as printed, to the cent)."""
     lines: list[Line] = []
 
-    def add(group: str, key: str, name: str, a: Decimal | None, b: Decimal | None) -> None:
-        if _amount(a) != _amount(b):
-            lines.append(Line(group, key, name, a, b))
+    def add(group: str, key: str, name: str, a: Decimal | None, b: Decimal | None, renamed: bool = False) -> None:
+        if _amount(a) != _amount(b) or renamed:
+            lines.append(Line(group, key, name, a, b, renamed))
 
     for name in ("收入合计", "合计", "基本支出", "项目支出", "人员经费", "公用经费", "三公经费", "机关运行经费"):
         add("合计", "", "支出合计" if name == "合计" else name, old.value(name), new.value(name))
@@ -150,11 +152,32 @@ def diff(old: Figures, new: Figures) -> list[Line]:
         for code in sorted(set(a) | set(b)):
             name = (b.get(code) or a[code])[0]
             add(group, code, name, a.get(code, (name, None))[1], b.get(code, (name, None))[1])
-    pa = {p.name: p.amount for p in old.spec.projects}
-    pb = {p.name: p.amount for p in new.spec.projects}
-    for name in list(pa) + [n for n in pb if n not in pa]:
-        add("项目", "", name, pa.get(name), pb.get(name))
+    for a, b in pair_projects(old.spec.projects, new.spec.projects):
+        renamed = a is not None and b is not None and a.name != b.name
+        name = f"{a.name} → {b.name}" if renamed else (b or a).name
+        add("项目", (b or a).code or "", name, a.amount if a else None, b.amount if b else None, renamed)
     return lines
+
+
+def pair_projects(old: list[Project], new: list[Project]) -> list[tuple[Project | None, Project | None]]:
+    """Last year's projects beside this year's, by identity: the same 编码; else the same name (the k-th
+    of a name with the k-th); else, for a project renamed in place, the same position in the list.
+    What is left was removed or added."""
+    pairs: dict[int, int] = {}  # old index → new index
+    free = set(range(len(new)))
+    for same in (lambda a, b: a.code is not None and a.code == b.code, lambda a, b: a.name == b.name):
+        for i, a in enumerate(old):
+            if i not in pairs:
+                j = next((j for j in sorted(free) if same(a, new[j])), None)
+                if j is not None:
+                    pairs[i] = j
+                    free.discard(j)
+    for i in range(len(old)):  # renamed in place: neither has a code the other lacks
+        if i not in pairs and i in free and (old[i].code is None or new[i].code is None):
+            pairs[i] = i
+            free.discard(i)
+    out: list[tuple[Project | None, Project | None]] = [(a, new[pairs[i]] if i in pairs else None) for i, a in enumerate(old)]
+    return out + [(None, new[j]) for j in sorted(free)]
 
 
 def _rows(fig: Figures, dim: str, where: str) -> dict[str, tuple[str, Decimal]]:

@@ -126,7 +126,7 @@ def test_unsafe_unit_names_stay_inside_the_output(tmp_path):
     assert batch(folder, "-o", out).exit_code == 0
     made = [p for p in out.rglob("*.xlsx") if p.name != "汇总.xlsx"]
     assert made and all(out in p.parents for p in made)
-    assert all(len(p.parent.name) <= 80 for p in made)
+    assert all(len(p.parent.name.encode()) <= 200 for p in made)
 
 
 def test_rollover_makes_a_spec_that_checks(tmp_path):
@@ -143,7 +143,7 @@ def test_rollover_makes_a_spec_that_checks(tmp_path):
         "500.75", "299.30", "201.45", "58.50"]
     assert str(prior.by_function["201"]) == "418.06" and str(prior.sangong.reception) == "1.00"
     text = target.read_text(encoding="utf-8")
-    assert "# 石柱县行政服务中心 2023" not in text or "# yaml-language-server" in text.splitlines()[0]
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schema/spec.schema.json"  # editors keep the schema
     assert "原文量词为「名」" in text  # comments survive
     assert "说明:" not in text and "草稿" in text
     changes = checked.figures.changes()
@@ -170,3 +170,63 @@ def test_readme_main_command_builds_every_bundled_spec(tmp_path):
     assert result.exit_code == 0, result.output
     made = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*") if not p.name.startswith("."))
     assert len(made) == 7 and all(Path(m).suffix in (".xlsx", ".docx") for m in made)
+
+
+def test_an_edited_template_of_a_quoted_format_is_rebuilt(tmp_path):
+    """The fingerprint reads the resolved format, not the spec's text: `格式: "hunan"` is hunan."""
+    from conftest import HETANG
+    folder = tmp_path / "w" / "specs"
+    folder.mkdir(parents=True)
+    (folder / "荷塘.yaml").write_text(HETANG.read_text(encoding="utf-8").replace("格式: hunan", '格式: "hunan"', 1),
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch(folder, "-o", out).exit_code == 0
+    assert "未变跳过 1" in batch(folder, "-o", out).output
+    override = tmp_path / "w" / "templates" / "xlsx" / "hunan" / "部门预算公开表.xlsx"  # the workspace restyles one workbook
+    override.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "templates" / "xlsx" / "hunan" / "部门预算公开表.xlsx", override)
+    with zipfile.ZipFile(override, "a") as zf:
+        zf.writestr("docProps/custom.xml", "<Properties/>")
+    again = batch(folder, "-o", out)
+    assert "生成 1" in again.output and "未变跳过 0" in again.output, again.output
+
+
+def test_a_failed_unit_shows_its_first_error_with_file_and_line(district, tmp_path):
+    result = batch(district, "-o", tmp_path / "out")
+    line = next(t for t in result.output.splitlines() if t.startswith("✗") and "broken.yaml" in t)
+    assert f"{district / 'broken.yaml'}:9:5: E-SUM-PROJECT 项目「项目甲」金额与支出明细合计" in line
+
+
+def test_a_spec_without_a_readable_year_has_its_own_report(district, tmp_path):
+    (district / "noyear.yaml").write_text("年度: 二〇二三\n单位: {名称: 某单位}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    batch(district, "-o", out)
+    unknown = json.loads((out / "未知年度" / "report.json").read_text(encoding="utf-8"))
+    assert unknown["年度"] is None and unknown["失败"] == 1 and unknown["单位"][0]["规格"].endswith("noyear.yaml")
+    assert unknown["单位"][0]["问题"][0]["line"] == 1
+    y2023 = json.loads((out / "2023" / "report.json").read_text(encoding="utf-8"))
+    assert [u["规格"] for u in y2023["单位"]] == [str(district / "broken.yaml")] and y2023["失败"] == 1
+
+
+def test_json_summary_for_machines(district, tmp_path):
+    result = batch(district, "-o", tmp_path / "out", "--json")
+    data = json.loads(result.output)
+    assert result.exit_code == 1
+    assert (data["单位数"], data["生成"], data["失败"]) == (7, 6, 1)
+    broken = next(u for u in data["单位"] if u["结果"] == "失败")
+    assert broken["首个错误"].startswith(f"{district / 'broken.yaml'}:9:5: E-SUM-PROJECT")
+    assert str(tmp_path / "out" / "2024" / "汇总.xlsx") in data["汇总"]
+
+
+def test_shards_cover_the_district_and_a_final_run_writes_the_summary(district, tmp_path):
+    out = tmp_path / "out"
+    seen = []
+    for k in (1, 2, 3):
+        data = json.loads(batch(district, "-o", out, "--shard", f"{k}/3", "--json").output)
+        assert data["汇总"] == [] and data["单位数"] in (2, 3)
+        seen += [u["规格"] for u in data["单位"]]
+    assert sorted(seen) == sorted(str(p) for p in district.glob("*.yaml"))  # each unit once
+    final = json.loads(batch(district, "-o", out, "--json").output)
+    assert (final["未变"], final["生成"], final["失败"]) == (6, 0, 1) and final["汇总"]
+    for bad in ("0/3", "4/3", "x", "1/0"):
+        assert batch(district, "-o", out, "--shard", bad).exit_code == 2

@@ -57,7 +57,7 @@ def test_check_json():
     assert bad["errors"] == 1 and good["errors"] == 0 and good["warnings"] > 0
     f = next(f for f in bad["findings"] if f["code"] == "E-SUM-PROJECT")
     assert (f["line"], f["column"], f["severity"], f["path"]) == (9, 5, "error", "项目[1].支出明细")
-    assert "36" in f["message"] or "42" in f["message"]
+    assert f["message"] == "项目「项目甲」金额与支出明细合计：填报 48.00，按明细计算 42.00，相差 6.00 万元"
 
 
 def test_show_text():

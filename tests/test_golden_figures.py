@@ -27,10 +27,6 @@ SHIZHU_ECONOMIC = {
 }
 
 
-def shown(fig, expr=""):
-    return fig.shown(expr)
-
-
 def test_shizhu_totals(checked):
     fig = checked(SHIZHU).figures
     assert fig.shown("") == D("500.75")

@@ -12,7 +12,7 @@ from ..catalog import Catalog, editions, load_catalog
 from ..catalog.local import find_local_file, load_local
 from ..figures import Figures
 from ..findings import Finding, PathT, finding
-from ..formats import DEFAULT, Format, FormatError, available, load_format
+from ..formats import DEFAULT, Format, FormatError, UnknownFormat, templates_for
 from ..spec.load import Loaded, load_spec
 from ..spec.model import Spec
 from ..spec.yamlsrc import Document
@@ -57,7 +57,9 @@ def _rules() -> list[Rule]:
     return [*codes.RULES, *sums.RULES, *rounding.RULES, *indicators.RULES, *policy.RULES]
 
 
-def check_file(path: Path, codes_file: Path | None = None, format_name: str | None = None) -> Checked:
+def check_file(path: Path, codes_file: Path | None = None, format_name: str | None = None,
+               templates: Path | None = None) -> Checked:
+    """Check one spec. `format_name` overrides the spec's 格式; `templates` is a --templates folder."""
     loaded = load_spec(path)
     out = Checked(path=path, loaded=loaded, findings=list(loaded.findings))
     spec = loaded.spec
@@ -74,22 +76,37 @@ def check_file(path: Path, codes_file: Path | None = None, format_name: str | No
         local, problems = load_local(local_file, catalog)
         catalog = catalog.with_local(local)
         out.findings.extend(problems)
-    name = format_name or spec.format or DEFAULT
-    try:
-        fmt = load_format(name)
-    except KeyError:
-        out.findings.append(loaded.doc.at("E-FORMAT-UNKNOWN", f"未知的格式「{name}」", ("格式",),
-                                          hint="可用格式：" + "、".join(available())))
-        fmt = load_format(DEFAULT)
-    except FormatError as exc:
-        out.findings.append(finding("E-FORMAT-INVALID", str(exc), file=str(path)))
-        fmt = Format(name=name, title=name)
-    out.format = fmt
+    out.format, problems = resolve_format(loaded, path, format_name, templates)
+    out.findings.extend(problems)
     out.figures = Figures(spec, catalog)
-    ctx = Context(doc=loaded.doc, spec=spec, catalog=catalog, figures=out.figures, format=fmt)
+    ctx = Context(doc=loaded.doc, spec=spec, catalog=catalog, figures=out.figures, format=out.format)
     for rule in _rules():
         out.findings.extend(rule(ctx))
     return out
+
+
+def resolve_format(loaded: Loaded, path: Path, format_name: str | None,
+                   templates: Path | None) -> tuple[Format, list[Finding]]:
+    """The spec's format from its template layers; what is wrong with them is a finding. The checks still
+    run with an unknown format (with the default one's rules, or none)."""
+    stack = templates_for(path.parent, templates)
+    findings = [finding("E-TEMPLATES", problem, file=str(path)) for problem in stack.problems]
+    spec = loaded.spec
+    name = format_name or (spec.format if spec else None) or DEFAULT
+    try:
+        return stack.format(name), findings
+    except UnknownFormat as exc:
+        hint = ("可用格式：" + "、".join(stack.names())) if stack.names() else "没有可用的格式：检查模板文件夹"
+        if format_name is None and spec is not None and spec.format:
+            findings.append(loaded.doc.at("E-FORMAT-UNKNOWN", str(exc), ("格式",), hint=hint))
+        else:
+            findings.append(finding("E-FORMAT-UNKNOWN", f"{exc}（--format）", file=str(path), hint=hint))
+    except FormatError as exc:
+        findings.append(finding("E-FORMAT-INVALID", str(exc), file=str(path)))
+    try:
+        return stack.format(DEFAULT), findings
+    except FormatError:
+        return Format(name=name, title=name), findings
 
 
 SPEC_SUFFIXES = (".yaml", ".yml")

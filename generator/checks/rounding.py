@@ -57,7 +57,7 @@ def _footings(fig: Figures) -> Iterator[tuple[str, Part, list[Part]]]:
     staff = [p for p in (_part(fig, k, k) for k in ("人员经费", "公用经费")) if p]
     if len(staff) == 2:
         yield "基本支出（人员经费＋公用经费）", _part(fig, "基本支出", "基本支出"), staff
-    for dim, scopes in (("功能", ("", "基本支出", "项目支出")), ("部门经济", ("基本支出",)), ("政府经济", ("基本支出",))):
+    for dim, scopes in (("功能", ("", "基本支出", "项目支出", "一般公共预算")), ("部门经济", ("基本支出",)), ("政府经济", ("基本支出",))):
         for scope in scopes:
             if not fig.dim_known(dim, scope):
                 continue

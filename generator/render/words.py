@@ -5,6 +5,9 @@ templates only place them. Exposed to templates as context values and as a few l
     {{ 增减("基本支出") }}          增加80.57万元 / 减少14.55万元 / 无增加 (the change from 上年)
     {% if 有上年("三公经费") %}     whether the spec gives the prior-year figure
     {% if 有("政府性基金") %}       whether the figure is not zero
+    {% for 类 in 功能类("一般公共预算") %}   the 功能 classes (类) of a figure: the parts of 数("一般公共预算")
+    {% for 项 in 收入构成("单列") %}  the parts of 收入合计: this year's sources, then 上年结转 as one part;
+                                   "并入": each fund with its own 上年结转, the unit's sources, 单位资金上年结转
     {{ 主要增减("支出") }}          基本支出增加80.57万元，项目支出减少30.89万元
     {{ 纵合并(行, "一级") }}        a table cell merged vertically with equal neighbours (grouped)
 """
@@ -16,15 +19,19 @@ from typing import Any
 
 from ..figures import Change, ExprError, Figures
 from ..indicators import level1, level2
-from ..ledger import FUND_OF
+from ..ledger import FUND_OF, FUNDS
 from ..money import round2
 from ..spec.model import Indicator
 from .docx import merge_marker
-from .placeholders import DataError
+from .placeholders import DataError, TemplateError
 from .tables import Builder, date_text, detail_fields, indicator_fields, ordinal, project_fields, task_fields
 
 SANGONG_WORDS = [("因公出国（境）费用", "因公出国（境）费"), ("公务接待费", "公务接待费"),
                  ("公务用车运行维护费", "公务用车运行维护费"), ("公务用车购置费", "公务用车购置费")]
+# 收入构成("并入"): each fund but 单位资金 is one part, named by its source; 单位资金 is listed source by source.
+FUND_SOURCE = {"一般公共预算": "一般公共预算拨款", "政府性基金": "政府性基金拨款", "国有资本经营": "国有资本经营预算拨款",
+               "财政专户": "财政专户管理资金"}
+OWN_SOURCES = [source for source, fund in FUND_OF.items() if fund == "单位资金"]
 
 
 def amount_text(value: Decimal | None) -> str:
@@ -105,8 +112,38 @@ class Words:
             parts.sort(key=lambda p: -abs(p[1].diff))
         return "，".join(f"{n}{change_text(c)}" for n, c in parts)
 
+    def function_classes(self, scope: str = "") -> list[dict[str, Any]]:
+        """The 功能 classes (类) with an amount within a figure's scope — the parts of 数(scope) — or none
+        when some expenditure in scope has no 功能科目."""
+        fig = self.fig
+        try:
+            if not fig.dim_known("功能", scope):
+                return []
+            rows = fig.rollup("功能", [""], scope)[1:]
+        except ExprError as exc:
+            raise TemplateError(f"功能类(「{scope}」)：{exc}") from None
+        return [{"编码": r.code, "名称": r.name, "金额": amount_text(r.values[0])}
+                for r in rows if r.level == "类" and r.values[0]]
+
+    def income_parts(self, carryover: str = "单列") -> list[dict[str, Any]]:
+        """The parts of 收入合计, every amount in exactly one part: `单列` — this year's sources as the spec
+        gives them, then all 上年结转 as one part; `并入` — each fund but 单位资金 with its own 上年结转 (named
+        by its source), the unit's own sources, then 单位资金上年结转. Each part: 名称, 金额, 有 (not zero)."""
+        fig = self.fig
+        if carryover == "单列":
+            parts = [*fig.income_sources.items(), ("上年结转", sum(fig.carryover.values(), Decimal(0)))]
+        elif carryover == "并入":
+            by_fund = fig.income_by_fund()
+            parts = [(FUND_SOURCE[f], by_fund[f]) for f in FUNDS if f in FUND_SOURCE]
+            parts += [(s, fig.income_sources.get(s, Decimal(0))) for s in OWN_SOURCES]
+            parts.append(("单位资金上年结转", fig.carryover.get("单位资金", Decimal(0))))
+        else:
+            raise TemplateError(f"收入构成(「{carryover}」)：可用「单列」或「并入」")
+        return [{"名称": name, "金额": amount_text(v), "有": bool(v)} for name, v in parts]
+
     def globals(self) -> dict[str, Any]:
         return {"数": self.figure, "增减": self.change, "有上年": self.has_prior, "有": self.nonzero,
+                "功能类": self.function_classes, "收入构成": self.income_parts,
                 "主要增减": self.main_changes, "纵合并": vertical_merge}
 
     # --- the context ------------------------------------------------------------------------------------
@@ -139,9 +176,6 @@ class Words:
                    "遗属": staff.survivors if staff else None,
                    "车辆编制": cars.authorized if cars else None, "车辆实有": cars.actual if cars else None},
             "说明": reasons,
-            "功能类": [{"编码": r.code, "名称": r.name, "金额": amount_text(r.values[0])}
-                    for r in fig.rollup("功能", [""])[1:] if r.level == "类" and r.values[0]]
-            if fig.dim_known("功能") else [],
             "三公": [{"名称": label, "数": expr} for label, expr in SANGONG_WORDS],
             "采购": {"合计": amount_text(bought["合计"]),
                    "类别": [{"名称": k, "金额": amount_text(v)} for k, v in bought.items() if k != "合计" and v],
@@ -152,8 +186,6 @@ class Words:
                    "通用设备": spec.assets.general_equipment, "专用设备": spec.assets.special_equipment,
                    "说明": spec.assets.note} if spec.assets else None,
             "填报日期": date_text(unit.filed_on),
-            "收入来源": [{"名称": name, "金额": amount_text(v)} for name, v in fig.income_sources.items() if v],
-            "上年结转": amount_text(sum(fig.carryover.values(), Decimal(0))) if any(fig.carryover.values()) else "",
         }
         context.update(self.performance())
         return context
@@ -235,6 +267,7 @@ def _normal(label: str) -> str:
 
 
 def vertical_merge(row: dict, key: str) -> str:
-    """The cell text with a marker merging it into its group (see render/docx.py)."""
+    """The cell text with a marker merging it into its group (see render/docx.py). The marker is markup
+    and the value is escaped by adding it (Markup + str), so no spec text can pass for a marker."""
     value = row.get(key)
     return merge_marker(bool(row.get(f"{key}首"))) + ("" if value is None else str(value))
