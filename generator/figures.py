@@ -90,7 +90,7 @@ def _term(token: str) -> Term:
     if ":" in token or "：" in token:
         dim, _, values = token.replace("：", ":").partition(":")
         alts = tuple(sorted(v.strip() for v in values.split("|") if v.strip()))
-        if dim in _ATTR and alts and all(v.isdigit() for v in alts):
+        if dim in _ATTR and alts and all(v.isascii() and v.isdigit() for v in alts):
             return Term(dim, alts)
         if dim == "项目" and alts:
             return Term("project", alts)

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 WAN = Decimal(10000)  # 元 per 万元
 
-_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# ASCII digits only, as the JSON Schema's pattern reads: Python's \d and Decimal() would also take ７５０ or ٧٥٠.
+_PLAIN = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+_NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 
 
 class AmountError(ValueError):
@@ -20,24 +23,31 @@ class AmountError(ValueError):
 
 
 def parse_decimal(text: str, *, what: str = "金额") -> Decimal:
-    """Strict decimal from text: '0.1' stays 0.1; '1,008.14', '48万', '１２', '1e3' are refused with a hint."""
+    """Strict decimal from text: '0.1' stays 0.1; '1,008.14', '48万', '１２', '٧٥٠', '1e3' are refused with a hint."""
     raw = text.strip()
     if raw == "":
         raise AmountError("format", f"{what}为空")
     if _PLAIN.match(raw):
         return Decimal(raw)
-    if re.fullmatch(r"[+-]?[\d,，]+(\.\d+)?", raw):
+    if re.fullmatch(r"[+-]?[0-9,，]+(\.[0-9]+)?", raw):
         plain = re.sub(r"[,，]", "", raw)
         raise AmountError("format", f"{what}「{raw}」含千分位逗号", f"直接写作 {plain}")
-    m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*(万元|万|元)", raw)
+    m = re.fullmatch(rf"({_NUMBER})\s*(万元|万|元)", raw)
     if m:
         raise AmountError("unit", f"{what}「{raw}」带了单位「{m.group(2)}」",
                           f"金额只写数字：写作 {m.group(1)}（单位由文件顶部的「金额单位」决定，默认万元）")
-    if re.search(r"[０-９．]", raw):
-        raise AmountError("format", f"{what}「{raw}」含全角数字或小数点", "请用半角数字，如 12.5")
-    if re.fullmatch(r"[+-]?\d+(\.\d+)?%", raw):
+    if "．" in raw or any(ch.isdecimal() and not ch.isascii() for ch in raw):  # ７５０, ٧٥٠, １２．５
+        meant = ascii_digits(raw)
+        raise AmountError("format", f"{what}「{raw}」含全角（或其他非半角）数字或小数点",
+                          f"请用半角数字：写作 {meant}" if _PLAIN.match(meant) else "请用半角数字，如 12.5")
+    if re.fullmatch(rf"{_NUMBER}%", raw):
         raise AmountError("format", f"{what}「{raw}」是百分数", "此处应填写金额数字")
     raise AmountError("format", f"{what}「{raw}」不是数字", "写作如 12.34 的数字，不带逗号、单位或公式")
+
+
+def ascii_digits(text: str) -> str:
+    """'７５０' → '750', '١٢．５' → '12.5': what the user meant, for hints only (never read as a number)."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else "." if ch == "．" else ch for ch in text)
 
 
 def show(amount: Decimal | None, *, blank_zero: bool = False) -> str:

@@ -1,6 +1,7 @@
 """PDF through headless LibreOffice: one private user profile per converter (two soffice processes
 sharing the default profile silently produce nothing), conversions batched per call, a time-out, one
-retry with a fresh profile."""
+retry with a fresh profile. Our soffice reads its fonts through data/fonts.conf: the system's fontconfig
+plus free Simplified-Chinese stand-ins for the 公文 fonts the documents name (see that file)."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,10 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
+
+from .render.package import FILE_MODE
+
+FONTS_CONF = Path(__file__).parent / "data" / "fonts.conf"
 
 
 class OfficeMissing(RuntimeError):
@@ -55,6 +60,7 @@ class Converter:
                 raise RuntimeError(f"LibreOffice 未能生成 {', '.join(p.name for p in missing)}：{stderr.strip()[-300:]}")
             for pdf in made:
                 with open(pdf, "rb") as fh:
+                    os.fchmod(fh.fileno(), FILE_MODE)  # as write_atomic's outputs, whatever LibreOffice made
                     os.fsync(fh.fileno())
                 os.replace(pdf, outdir / pdf.name)
         finally:
@@ -65,7 +71,9 @@ class Converter:
         cmd = [self.binary, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={self.profile.as_uri()}",
                "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
         # its own process group: on a time-out, soffice.bin (a grandchild of the soffice script) dies too
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                start_new_session=True)
         try:
             return proc.communicate(timeout=self.timeout)[1]
         except subprocess.TimeoutExpired:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .figures import Figures
@@ -25,7 +26,7 @@ def _table(title: str, *columns: str) -> Table:
 
 def show_figures(console: Console, fig: Figures) -> None:
     spec = fig.spec
-    console.rule(f"[bold]{spec.unit.name}[/]  {spec.year} 年  （金额单位：万元）")
+    console.rule(f"[bold]{escape(spec.unit.name)}[/]  {spec.year} 年  （金额单位：万元）")
     overview = _table("收支总体", "项目", "金额")
     if spec.income is not None:
         for name, amount in fig.income_sources.items():
@@ -43,14 +44,14 @@ def show_figures(console: Console, fig: Figures) -> None:
         table = _table("支出功能分类", "编码", "科目名称", "合计", "基本支出", "项目支出")
         for row in fig.rollup("功能", ["", "基本支出", "项目支出"]):
             indent = {"类": "", "款": "  ", "项": "    "}.get(row.level, "")
-            table.add_row(row.code or "", indent + row.name, *(money(v, blank_zero=True) for v in row.values))
+            table.add_row(row.code or "", escape(indent + row.name), *(money(v, blank_zero=True) for v in row.values))
         console.print(table)
     else:
         console.print("[dim]支出功能分类：规格未填功能科目[/]")
     if fig.dim_known("部门经济", "基本支出"):
         table = _table("基本支出（部门预算经济分类）", "编码", "科目名称", "合计", "人员经费", "公用经费")
         for row in fig.rollup("部门经济", ["", "人员经费", "公用经费"], "基本支出"):
-            table.add_row(row.code or "", ("  " if row.level == "款" else "") + row.name,
+            table.add_row(row.code or "", escape(("  " if row.level == "款" else "") + row.name),
                           *(money(v, blank_zero=True) for v in row.values))
         console.print(table)
 
@@ -66,7 +67,7 @@ def show_figures(console: Console, fig: Figures) -> None:
     if spec.projects:
         table = _table(f"项目（{len(spec.projects)} 个，合计 {money(fig.projects_total)}）", "项目名称", "金额", "功能科目", "指标")
         for p in spec.projects:
-            table.add_row(p.name, money(p.amount), p.function or UNKNOWN, str(len(p.indicators)))
+            table.add_row(escape(p.name), money(p.amount), escape(p.function or UNKNOWN), str(len(p.indicators)))
         console.print(table)
     changes = fig.changes()
     if changes:

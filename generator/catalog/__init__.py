@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +26,7 @@ class Code:
     parent: str | None
     status: str  # OBS / PG / NL / MEM / LOCAL …
     source: str
+    fund: str | None = None  # 功能: 政府性基金 / 国有资本经营 for those budgets' 科目; None: 一般公共预算 (a 类: mixed)
 
     @property
     def label(self) -> str:
@@ -33,8 +34,8 @@ class Code:
 
 
 def kind_of(code: str) -> str | None:
-    """Which classification a code belongs to, from its shape alone."""
-    if not code.isdigit():
+    """Which classification a code belongs to, from its shape alone (ASCII digits only: not ２０１０３０１)."""
+    if not (code.isascii() and code.isdigit()):
         return None
     if code[0] == "2" and len(code) in (3, 5, 7):
         return "功能"
@@ -50,12 +51,26 @@ def parent_of(code: str) -> str | None:
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
-_REF = re.compile(r"^\s*(\d+)\s*[-－—_、.．:：]?\s*(.*?)\s*$")
+# A reference is a code of ASCII digits, optionally followed by a name: after spaces, after one separator
+# (- － — _ 、 . ． : ：), or directly when the name starts with neither a digit nor a Latin letter —
+# '2010301 行政运行', '2010301-行政运行', '2010301行政运行' (as the forms print it) all name 行政运行.
+# Latin letters glued to the digits ('30299x', '2010301a') or non-ASCII digits ('２０１０３０１', '20103０1') make the
+# code malformed (`garbled_code`): it is reported, never read as a code with a name.
+_REF = re.compile(r"^\s*([0-9]+)\s*[-－—_、.．:：]?\s*(.*?)\s*$")
+_LEADING = re.compile(r"^\s*(\d[\dA-Za-zＡ-Ｚａ-ｚ]*)")  # \d: digits of any script, full-width included
+
+
+def garbled_code(text: str) -> str | None:
+    """The leading code of a reference when it is not plain ASCII digits ('30299x', '２０１０３０１'), else None."""
+    m = _LEADING.match(str(text))
+    token = m.group(1) if m else ""
+    return token if token and not (token.isascii() and token.isdigit()) else None
 
 
 def split_ref(text: str) -> tuple[str | None, str | None]:
-    """'2010301 行政运行' → ('2010301', '行政运行'); '2010301' → ('2010301', None); '行政运行' → (None, '行政运行')."""
-    m = _REF.match(str(text))
+    """'2010301 行政运行' → ('2010301', '行政运行'); '2010301' → ('2010301', None); '行政运行' → (None, '行政运行').
+    A malformed code yields no code: '30299x' → (None, '30299x')."""
+    m = None if garbled_code(text) else _REF.match(str(text))
     if not m:
         return None, str(text).strip() or None
     return m.group(1), m.group(2) or None
@@ -94,16 +109,25 @@ class Catalog:
         unit_type = UNIT_TYPES.get(unit_kind or "")
         return self.mapping.get((economic, unit_type)) if unit_type else None
 
+    def budget(self, code: str) -> str | None:
+        """The budget a 功能 code's spending belongs to — 一般公共预算, 政府性基金 or 国有资本经营 — from its row or,
+        for a code the catalog lacks, its 款; None when neither is known."""
+        hit = self.codes.get(code) or self.codes.get(code[:5])
+        return (hit.fund or "一般公共预算") if hit and hit.kind == "功能" else None
+
     def with_local(self, local: list[Code]) -> "Catalog":
-        return Catalog(self.edition, {**self.codes, **{c.code: c for c in local}}, self.mapping)
+        """Local codes added; a local 功能 code belongs to the budget of its national 款."""
+        def placed(c: Code) -> Code:
+            kuan = self.codes.get(c.code[:5])
+            return replace(c, fund=kuan.fund) if c.kind == "功能" and kuan else c
+        return Catalog(self.edition, {**self.codes, **{c.code: placed(c) for c in local}}, self.mapping)
 
     def search(self, text: str) -> list[Code]:
         """By code (exact or prefix) or by name (substring, width-insensitive)."""
-        text = text.strip()
-        if text.isdigit():
+        text = unicodedata.normalize("NFKC", text.strip())  # a lookup, not spec input: ２０１ finds 201
+        if text.isascii() and text.isdigit():
             return sorted((c for c in self.codes.values() if c.code.startswith(text)), key=lambda c: c.code)
-        norm = unicodedata.normalize("NFKC", text)
-        return sorted((c for c in self.codes.values() if norm in unicodedata.normalize("NFKC", c.name)),
+        return sorted((c for c in self.codes.values() if text in unicodedata.normalize("NFKC", c.name)),
                       key=lambda c: c.code)
 
     def by_name(self, kind: str, name: str) -> list[Code]:
@@ -137,8 +161,8 @@ def load_catalog(edition: int) -> Catalog:
         with open(DATA / name, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 if _valid(row, year):
-                    codes[row["code"]] = Code(row["code"], row["name"], kind, row["level"],
-                                              row.get("parent") or None, row.get("status", ""), row.get("source", ""))
+                    codes[row["code"]] = Code(row["code"], row["name"], kind, row["level"], row.get("parent") or None,
+                                              row.get("status", ""), row.get("source", ""), row.get("fund") or None)
     mapping: dict[tuple[str, str], str] = {}
     with open(DATA / "经济分类对照.csv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):

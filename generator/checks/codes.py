@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from ..catalog import LEAF_LENGTH, kind_of, same_name, split_ref
-from ..findings import Finding, PathT
+from ..catalog import LEAF_LENGTH, garbled_code, kind_of, same_name, split_ref
+from ..findings import Finding, PathT, format_path
+from ..money import ascii_digits
 from . import Context
 
 LEVEL_WORD = {"功能": "项（7 位）", "部门经济": "款（5 位）", "政府经济": "款（5 位）"}
@@ -49,6 +50,10 @@ def check_codes(ctx: Context) -> Iterable[Finding]:
 def _problems(ctx: Context, expected: str, text: str) -> Iterator[tuple[str, str, str | None]]:
     code, name = split_ref(text)
     label = {"功能": "功能科目", "部门经济": "经济科目", "政府经济": "政府经济科目"}[expected]
+    garbled = garbled_code(text)
+    if garbled:
+        yield "E-CODE-MALFORMED", *_garbled(ctx, label, text, garbled)
+        return
     if code is None:
         guesses = ctx.catalog.by_name(expected, name or "")
         hint = ("是否指 " + "、".join(c.label for c in guesses[:5]) + "？") if guesses else "写作如「2010301 行政运行」"
@@ -86,6 +91,17 @@ def _problems(ctx: Context, expected: str, text: str) -> Iterator[tuple[str, str
                                         if ctx.spec.unit.kind == "事业" else "核对单位性质或科目")
 
 
+def _garbled(ctx: Context, label: str, text: str, code: str) -> tuple[str, str]:
+    """Message and hint for a code that is not plain ASCII digits: '30299x', '２０１０３０１'."""
+    meant = ascii_digits(code)
+    if meant.isascii() and meant.isdigit():
+        return f"{label}「{text}」的编码含全角（或其他非半角）数字", f"请用半角数字：写作 {meant}"
+    digits = "".join(ch for ch in meant if ch in "0123456789")
+    known = ctx.catalog.get(digits)
+    example = f"：是否指「{known.label}」？" if known else f"，如「{digits} 名称」"
+    return f"{label}「{text}」的编码中夹有字母", "编码只写数字，名称与编码之间用空格隔开" + example
+
+
 def economic_mapping(ctx: Context) -> Iterable[Finding]:
     """A 政府经济科目 stated on a line should be the one the 对照表 gives for its 部门经济科目."""
     for i, line in enumerate(ctx.spec.basic_lines):
@@ -99,6 +115,23 @@ def economic_mapping(ctx: Context) -> Iterable[Finding]:
                          f"此行指定为 {gov} {names[gov]}", ("基本支出", i, "政府经济科目"))
 
 
+def fund_codes(ctx: Context) -> Iterable[Finding]:
+    """政府性基金 money should be spent under the 政府性基金预算支出 功能科目, not under a 一般公共预算 one.
+    One finding per project or 基本支出 line and code."""
+    seen: set[tuple] = set()
+    for e in ctx.figures.ledger:
+        where = e.path[:2]  # ("项目", i) or ("基本支出", i)
+        if e.fund != "政府性基金" or not e.function or (where, e.function) in seen:
+            continue
+        seen.add((where, e.function))
+        if ctx.catalog.budget(e.function) != "一般公共预算":
+            continue
+        who = f"项目「{e.project}」" if e.project else format_path(where)
+        name = ctx.catalog.name(e.function) or ctx.catalog.name(e.function[:5]) or ""
+        yield ctx.at("W-FUND-CODE", f"{who}的资金来源为政府性基金，功能科目 {e.function} {name} 却是一般公共预算支出科目",
+                     where + ("功能科目",), hint="政府性基金支出应使用政府性基金预算支出功能分类科目")
+
+
 def _unfit(unit_kind: str | None, code: str, name: str) -> str | None:
     if unit_kind == "事业" and (name == "行政运行" or code == "2101101"):
         return f"事业单位使用了行政单位科目「{code} {name}」"
@@ -107,4 +140,4 @@ def _unfit(unit_kind: str | None, code: str, name: str) -> str | None:
     return None
 
 
-RULES = [check_codes, economic_mapping]
+RULES = [check_codes, economic_mapping, fund_codes]

@@ -55,7 +55,7 @@ def _footings(fig: Figures) -> Iterator[tuple[str, Part, list[Part]]]:
     total = _part(fig, "合计", "")
     yield "支出合计", total, [p for p in (_part(fig, k, k) for k in ("基本支出", "项目支出")) if p]
     staff = [p for p in (_part(fig, k, k) for k in ("人员经费", "公用经费")) if p]
-    if len(staff) == 2:
+    if len(staff) == 2 and all(e.staff for e in fig.entries("基本支出")):  # lines without 经济科目 are neither
         yield "基本支出（人员经费＋公用经费）", _part(fig, "基本支出", "基本支出"), staff
     for dim, scopes in (("功能", ("", "基本支出", "项目支出", "一般公共预算")), ("部门经济", ("基本支出",)), ("政府经济", ("基本支出",))):
         for scope in scopes:

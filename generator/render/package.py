@@ -13,13 +13,30 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from .zh_cn import LANG, localise
+
 DOS_TIME, DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: timestamps carry no information
 _COMPRESSED: dict[int, tuple[bytes, bytes, int]] = {}  # id(data) → (data, deflated, crc)
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (os.umask can only set it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1], 8) for line in fh if line.startswith("Umask:"))
+    except (OSError, StopIteration):
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file: outputs are as readable as the user's files
+
+
 def read_parts(path: Path) -> dict[str, bytes]:
+    """A template's parts, tagged as Simplified Chinese (see zh_cn): every output made from it is."""
     with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
+        return localise({name: zf.read(name) for name in zf.namelist()})
 
 
 def _deflate(data: bytes, level: int) -> tuple[bytes, int]:
@@ -58,11 +75,12 @@ def zip_bytes(parts: dict[str, bytes], unchanged: frozenset[str] = frozenset()) 
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename over it."""
+    """Write to a temporary file beside `path`, then rename over it; the file gets FILE_MODE."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~" + path.name[:40], suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp makes it 0600
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -80,7 +98,8 @@ def core_properties(title: str, when: str) -> bytes:
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>yusuan</dc:creator><cp:lastModifiedBy>yusuan</cp:lastModifiedBy>"
+        f"<dc:title>{escape(title)}</dc:title><dc:language>{LANG}</dc:language>"
+        "<dc:creator>yusuan</dc:creator><cp:lastModifiedBy>yusuan</cp:lastModifiedBy>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
         "</cp:coreProperties>"

@@ -9,6 +9,10 @@ A sheet's entry in the format file names its blocks (`行`, or several under `�
     并列: [段 …]                        panels side by side (收入 | 支出), each section padded
 
 `每项: 项目 | 一级项目` repeats the sheet once per item (an empty form when there is none).
+
+`合计公式: 是` (on a table, or on its document for every table) writes the sheet's 合计 as live sums
+(see xlsx.py): a 分类 row's figures sum its child rows, a column's total its top-level rows, and the cells
+hold figures unrounded so that the sums recalculate to the printed totals.
 """
 from __future__ import annotations
 
@@ -19,9 +23,10 @@ from typing import Any
 
 from ..figures import ExprError, Figures, scoped
 from ..ledger import FUND_OF, FUNDS
+from ..money import round2
 from ..spec.model import DetailLine, Indicator, KeyTask, Project, Spec
 from .placeholders import DataError, Placeholder, TemplateError, lookup
-from .xlsx import SheetFill
+from .xlsx import PARENT, Constant, SheetFill
 
 CHINESE_NUMERALS = "零一二三四五六七八九十"
 
@@ -46,17 +51,28 @@ class SheetData:
         self.scope = str(config.get("范围") or "")
         self.show_zero = config.get("零值") == "显示"
 
-    def figure(self, expr: str, within: str = "") -> Decimal | None:
+    def figure(self, expr: str, within: str = "", held: bool = False) -> Decimal | Constant | None:
+        """The figure as printed; `held`: as a cell holds it under live sums — unrounded where the print is
+        its rounding, else (a 公布数) a Constant as printed. A figure printed blank stays blank."""
         placed = scoped(within, expr) if within else expr
         try:
             value = self.fig.shown(placed, table=self.table, scope=self.scope)
+            if value is None or (value == 0 and not self.show_zero):
+                return None
+            if not held:
+                return value
+            exact = self.fig.value(scoped(self.scope, placed))
         except ExprError as exc:
             raise TemplateError(f"数字表达式「{expr}」：{exc}") from None
-        return None if value is None or (value == 0 and not self.show_zero) else value
+        return exact if exact is not None and round2(exact) == value else Constant(value)
 
-    def resolve(self, ph: Placeholder, row: dict | None) -> Any:
+    def held(self, ph: Placeholder, row: dict | None) -> Any:
+        """A placeholder's value as a cell holds it under live sums (SheetFill.sums)."""
+        return self.resolve(ph, row, held=True)
+
+    def resolve(self, ph: Placeholder, row: dict | None, held: bool = False) -> Any:
         if ph.root == "数":
-            return self.figure(ph.expr or "")
+            return self.figure(ph.expr or "", held=held)
         if row is not None and ph.root in row.get("__blocks__", ()):
             obj = lookup(row, ph.fields, lambda: ph.text, strict=False)
         elif ph.root in self.context:
@@ -67,7 +83,7 @@ class SheetData:
             return obj
         if not isinstance(obj, dict) or "范围" not in obj:
             return None  # a label-only row, or padding in a panel
-        return self.figure(ph.expr, obj["范围"])
+        return self.figure(ph.expr, obj["范围"], held=held)
 
 
 def unit_fields(spec: Spec) -> dict[str, Any]:
@@ -210,7 +226,15 @@ class Builder:
             if not rows and config.get("空行"):
                 blocks[root] = [{**config["空行"], "__blocks__": (root,)}]
         context["无数据说明"] = "" if has_data else config.get("无数据说明", "本表无数据")
-        return SheetFill(template=sheet, name=name, resolve=data.resolve, blocks=blocks)
+        sums = data.held if self._live_sums(config) else None
+        return SheetFill(template=sheet, name=name, resolve=data.resolve, blocks=blocks, sums=sums)
+
+    def _live_sums(self, config: dict) -> bool:
+        """`合计公式` of the table, else of its document."""
+        value = config.get("合计公式", self.document.get("合计公式", "否"))
+        if value not in ("是", "否", True, False):
+            raise TemplateError(f"「合计公式: {value}」应写 是 或 否")
+        return value in ("是", True)
 
     # --- row sources -----------------------------------------------------------------------------------
 
@@ -245,17 +269,23 @@ class Builder:
         if not self.fig.dim_known(dim, scope):
             word = {"功能": "功能科目", "部门经济": "经济科目", "政府经济": "经济科目（及单位性质）"}[dim]
             raise DataError(f"规格中有支出没有填写{word}，无法按{dim}分类列示")
-        rows = []
+        rows: list[dict] = []
+        above: list[tuple[str, int]] = []  # (code, index) of the rows that may be ancestors of the next
         for row in self.fig.rollup(dim, [""], scope)[1:]:
             if row.level not in levels or not row.values[0]:
                 continue
-            code = row.code
+            code = row.code or ""
+            while above and not code.startswith(above[-1][0]):
+                above.pop()
+            parent = above[-1][1] if above else None
+            above.append((code, len(rows)))
             parts = _code_parts(code)
             indent = {"类": "", "款": "　　", "项": "　　　　"}[row.level] if dim == "功能" else ("" if row.level == "类" else "　　")
             last = parts["项"] or parts["款"]
             rows.append({"编码": code, **parts, "名称": row.name, "缩进名称": indent + row.name, "级次": row.level,
                          "项号名称": f"{last} {row.name}" if row.level == levels[-1] and len(levels) > 1 and last else row.name,
-                         "范围": "&".join(x for x in (str(source.get("范围") or ""), within, f"{dim}:{code}") if x)})
+                         "范围": "&".join(x for x in (str(source.get("范围") or ""), within, f"{dim}:{code}") if x),
+                         PARENT: parent})
         if source.get("序号") == "中文":
             for n, row in enumerate(rows, start=1):
                 row["项目"] = f"{ordinal(n)}、{row['名称']}"

@@ -6,9 +6,16 @@ format gives) form a repeated block; a sheet may have several. A template is com
 read, its sheets parsed into rows, cells and merges — and then rendered for any number of units by
 writing sheet XML directly: the rows above a block as they are, the block once per row of data (styles,
 heights and merges copied), the rows below moved down with their merges, print areas, page breaks and
-formulas. Untouched parts (styles, theme, shared strings) are copied byte for byte. Text is always
-written as an inline string, so spec text never becomes a formula; numbers are written as numbers and
-shown as the template's number format says.
+formulas. A formula in a block row is filled down with its copies: its relative references to rows of
+that block follow the copy, all others the rows' moves. Shared formulas are expanded into one formula
+per cell when the template is read; array and data-table formulas are kept (outside blocks only).
+Untouched parts (styles, theme, shared strings) are copied byte for byte. Text is always written as an
+inline string, so spec text never becomes a formula; numbers are written as numbers and shown as the
+template's number format says.
+
+With live sums (SheetFill.sums, a format's `合计公式`), a block row with children (PARENT) and the total
+of a block column (`{{数:X}}` in the column of a block's `{{行:X}}`) are written as =SUM(…) of the rows
+below them, with the value cached — where those rows add up exactly to it.
 """
 from __future__ import annotations
 
@@ -24,6 +31,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.translate import Translator
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .package import core_properties, read_parts, zip_bytes
@@ -45,7 +54,45 @@ AFTER_MERGES = ("phoneticPr", "conditionalFormatting", "dataValidations", "hyper
                 "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF",
                 "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
 
+PARENT = "__parent__"  # a block row's data may name its parent row (its index in the block): live sums add children
+RANGE_ATTRS = ("ref", "r1", "r2")  # attributes of an array or data-table <f> that name cells of the sheet
+
 Resolver = Callable[[Placeholder, "dict | None"], Any]
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A figure that stays a number under live sums even where its rows add up to it (a 公布数, as published)."""
+
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A template cell's formula, tokenized once into pieces (text, whether a reference to this sheet);
+    an array or data-table formula keeps its <f> attributes."""
+
+    pieces: tuple[tuple[str, bool], ...]
+    attrs: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def parse(cls, text: str, attrs: dict[str, str] | None = None) -> Formula:
+        items = Tokenizer("=" + text).items if text else []
+        return cls(tuple((t.value, t.type == Token.OPERAND and t.subtype == Token.RANGE and "!" not in t.value)
+                         for t in items), tuple((attrs or {}).items()))
+
+    def rows(self, row: int) -> tuple[int, int]:
+        """The rows an array or data-table formula fills (its own row for any other)."""
+        ref = dict(self.attrs).get("ref", "")
+        return (_row_of(ref.split(":")[0]), _row_of(ref.split(":")[-1])) if ref else (row, row)
+
+    def xml(self, rows: RowMap, copy: tuple[int, int, int] | None = None) -> str:
+        """<f> at its place: references moved by `rows` and, in a copy of a block row, filled down (see _shift_refs)."""
+        moves = any(d for _, _, d in rows.blocks) or (copy is not None and copy[2] != 0)
+        text = "".join(_shift_refs(v, rows, copy) if ref and moves else v for v, ref in self.pieces)
+        attrs = "".join(f" {k}={quoteattr(_shift_refs(v, rows) if k in RANGE_ATTRS and moves else v)}"
+                        for k, v in self.attrs)
+        return f"<f{attrs}>{escape(text)}</f>" if text else f"<f{attrs}/>"
 
 
 @dataclass
@@ -54,7 +101,7 @@ class Cell:
     attrs: dict[str, str]  # s, t … (without r)
     inner: str  # the cell's children as XML (<v>, <f>, <is>) for a static cell
     text: TextTemplate | None = None
-    formula: str | None = None
+    formula: Formula | None = None
 
     def __post_init__(self) -> None:
         self.letter = get_column_letter(self.col)
@@ -105,6 +152,7 @@ class SheetTemplate:
     rows: list[Row]
     merges: list[Merge]
     tail: list[tuple[str, str]]  # (tag, xml) after sheetData, without mergeCells
+    _blocks: dict[tuple[str, ...], list[tuple[str, int, int]]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def widths(self) -> dict[int, float]:
@@ -129,7 +177,13 @@ class SheetTemplate:
         return self.spans.get((row, col)) or self.widths.get(col, DEFAULT_WIDTH)
 
     def blocks(self, names: list[str]) -> list[tuple[str, int, int]]:
-        """(name, first row, last row) of each repeated block, top to bottom."""
+        """(name, first row, last row) of each repeated block, top to bottom (found once per set of names)."""
+        key = tuple(names)
+        if key not in self._blocks:
+            self._blocks[key] = self._find_blocks(names)
+        return self._blocks[key]
+
+    def _find_blocks(self, names: list[str]) -> list[tuple[str, int, int]]:
         out = []
         for name in names:
             rows = [row.r for row in self.rows if name in row.roots]
@@ -143,6 +197,13 @@ class SheetTemplate:
         for (a, _, a2), (b, b1, _) in zip(out, out[1:]):
             if b1 <= a2:
                 raise TemplateError(f"工作表「{self.name}」中「{a}」与「{b}」的重复行交叠")
+        for row in self.rows:
+            for c in row.cells:
+                if c.formula is not None and c.formula.attrs:
+                    r1, r2 = c.formula.rows(row.r)
+                    if any(r1 <= b2 and r2 >= b1 for _, b1, b2 in out):
+                        raise TemplateError(f"工作表「{self.name}」{c.letter}{row.r}：数组公式或模拟运算表不能放在重复行中"
+                                            "（重复行展开后无法随行复制），请改为普通公式")
         return out
 
 
@@ -154,6 +215,8 @@ class SheetFill:
     name: str
     resolve: Resolver
     blocks: dict[str, list[dict]] = field(default_factory=dict)  # block name → its rows of data
+    # live sums (合计公式): figures as cells hold them then (unrounded; a Constant stays a number); None: off
+    sums: Resolver | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +239,26 @@ class RowMap:
 
 
 @dataclass
+class _Writing:
+    """One output sheet as it is written."""
+
+    t: SheetTemplate
+    fill: SheetFill
+    rows: RowMap
+    where: str
+    merge_cols: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # `|合并` columns: (row, text)
+    sums: dict[tuple[int, int], tuple[Any, str | None]] = field(default_factory=dict)  # see XlsxTemplate._sums
+
+    def resolve(self, resolver: Resolver, c: Cell, r: int, data: dict | None) -> Any:
+        """A placeholder cell's value (`r`: its template row, named in errors)."""
+        assert c.text is not None
+        try:
+            return _resolve_text(c.text, resolver, data)
+        except TemplateError as exc:
+            raise TemplateError(f"{self.where}{c.letter}{r}：{exc}") from None
+
+
+@dataclass
 class Rendered:
     name: str
     template: SheetTemplate
@@ -193,6 +276,7 @@ class XlsxTemplate:
         rels = etree.fromstring(self.parts["xl/_rels/workbook.xml.rels"])
         targets = {r.get("Id"): r.get("Target") for r in rels}
         self.shared = self._shared_strings()
+        self.number_formats = _number_formats(self.parts.get("xl/styles.xml"))
         self.sheets: dict[str, SheetTemplate] = {}
         for sheet in workbook.find(f"{Q}sheets"):
             target = targets[sheet.get(f"{{{REL_NS}}}id")]
@@ -218,7 +302,9 @@ class XlsxTemplate:
             tag = etree.QName(child).localname
             if tag == "sheetData":
                 seen_data = True
-                rows = [self._row(name, r) for r in child.findall(f"{Q}row")]
+                masters = {f.get("si"): (f.text, f.getparent().get("r")) for f in child.iter(f"{Q}f")
+                           if f.get("t") == "shared" and f.text}
+                rows = [self._row(name, r, masters) for r in child.findall(f"{Q}row")]
             elif tag == "mergeCells":
                 for m in child.findall(f"{Q}mergeCell"):
                     (c1, r1), (c2, r2) = (_split(x) for x in m.get("ref").split(":"))
@@ -229,7 +315,7 @@ class XlsxTemplate:
         attrs = "".join(f" {_qname(k, root.nsmap)}={quoteattr(v)}" for k, v in root.attrib.items())
         return SheetTemplate(name, part, rels, f"<worksheet {nsdecl}{attrs}>", head, rows, merges, tail)
 
-    def _row(self, sheet: str, el: etree._Element) -> Row:
+    def _row(self, sheet: str, el: etree._Element, masters: dict[str, tuple[str, str]]) -> Row:
         cells = []
         for c in el.findall(f"{Q}c"):
             col, _ = _split(c.get("r"))
@@ -239,8 +325,8 @@ class XlsxTemplate:
             kind = c.get("t")
             f = c.find(f"{Q}f")
             try:
-                if f is not None and f.text:
-                    formula = f.text
+                if f is not None and (f.text or f.get("t") in ("shared", "array", "dataTable")):
+                    formula = _formula(f, c.get("r"), masters)
                 elif kind == "s":
                     text = compile_text(self.shared[int(c.findtext(f"{Q}v"))])
                 elif kind in ("inlineStr", "str"):
@@ -264,26 +350,27 @@ class XlsxTemplate:
         return zip_bytes(parts, frozenset(k for k, v in parts.items() if self.parts.get(k) is v))
 
     def _sheet(self, t: SheetTemplate, fill: SheetFill, first: bool) -> Rendered:
-        where = f"工作表「{t.name}」"
         spans = t.blocks(list(fill.blocks))
         rows = RowMap(tuple((b1, b2, (len(fill.blocks[name]) - 1) * (b2 - b1 + 1)) for name, b1, b2 in spans))
+        w = _Writing(t, fill, rows, f"工作表「{t.name}」")
+        if fill.sums is not None:
+            w.sums = self._sums(w, spans)
         inside = {r for _, b1, b2 in spans for r in range(b1, b2 + 1)}
         out_rows: list[tuple[int, str]] = []
         max_col = 0
-        merge_cols: dict[int, list[tuple[int, str]]] = {}
         for row in t.rows:
             max_col = max([max_col, *(c.col for c in row.cells)])
             if row.r not in inside:
                 r = rows.start(row.r)
-                out_rows.append((r, self._row_xml(t, row, r, fill.resolve, None, where, rows, merge_cols)))
+                out_rows.append((r, self._row_xml(w, row, r, None)))
         for name, b1, b2 in spans:  # each block once per row of data
             h, base = b2 - b1 + 1, rows.start(b1)
             for k, data in enumerate(fill.blocks[name]):
                 for row in (x for x in t.rows if b1 <= x.r <= b2):
                     r = base + k * h + row.r - b1
-                    out_rows.append((r, self._row_xml(t, row, r, fill.resolve, data, where, rows, merge_cols)))
+                    out_rows.append((r, self._row_xml(w, row, r, data, (b1, b2, k * h))))
         out_rows.sort(key=lambda x: x[0])
-        merges = self._merges(t, spans, fill.blocks, rows, where) + _group_merges(merge_cols)
+        merges = self._merges(t, spans, fill.blocks, rows, w.where) + _group_merges(w.merge_cols)
         last_row = max([rows.end(row.r) for row in t.rows] or [1])
         dim = f"A1:{get_column_letter(max(max_col, 1))}{max(last_row, 1)}"
         head = "".join(_sheet_view(xml, first) if tag == "sheetViews" else xml for tag, xml in t.head)
@@ -296,8 +383,10 @@ class XlsxTemplate:
                f'{_with_dimension(head, dim)}<sheetData>{"".join(x for _, x in out_rows)}</sheetData>{body}</worksheet>')
         return Rendered(fill.name, t, xml.encode("utf-8"), rows)
 
-    def _row_xml(self, t: SheetTemplate, row: Row, r: int, resolve: Resolver, data: dict | None, where: str,
-                 rows: RowMap, merge_cols: dict) -> str:
+    def _row_xml(self, w: _Writing, row: Row, r: int, data: dict | None,
+                 copy: tuple[int, int, int] | None = None) -> str:
+        """One output row; `copy` for a block row: the block's first and last template rows and how far
+        this copy lies below the first."""
         if row.fixed is not None:
             n = str(r)
             return f'<row r="{n}"{row.attr_xml}>' + "".join(pre + n + post for pre, post in row.fixed) + "</row>"
@@ -306,18 +395,17 @@ class XlsxTemplate:
         for c in row.cells:
             ref = f"{c.letter}{r}"
             if c.formula is not None:
-                cells.append(f'<c r="{ref}"{c.plain_attrs}><f>{escape(_shift_formula(c.formula, rows))}</f></c>')
+                cells.append(f'<c r="{ref}"{c.plain_attrs}>{c.formula.xml(w.rows, copy)}</c>')
+            elif (r, c.col) in w.sums:
+                cells.append(_value_cell(ref, c.plain_attrs, *w.sums[(r, c.col)]))
             elif c.text is not None:
-                try:
-                    value = _resolve_text(c.text, resolve, data)
-                except TemplateError as exc:
-                    raise TemplateError(f"{where}{c.letter}{row.r}：{exc}") from None
+                value = w.resolve(w.fill.resolve, c, row.r, data)
                 single = c.text.single
                 if data is not None and single is not None and single.merge:
-                    merge_cols.setdefault(c.col, []).append((r, "" if value is None else str(value)))
+                    w.merge_cols.setdefault(c.col, []).append((r, "" if value is None else str(value)))
                 cells.append(_value_cell(ref, c.plain_attrs, value))
                 if isinstance(value, str) and value:
-                    lines = max(lines, _lines(value, t.text_width(row.r, c.col)))
+                    lines = max(lines, _lines(value, w.t.text_width(row.r, c.col)))
             elif c.inner:
                 cells.append(f'<c r="{ref}"{c.static_attrs}>{c.inner}</c>')
             else:
@@ -329,6 +417,46 @@ class XlsxTemplate:
                 attrs = {**row.attrs, "ht": str(height), "customHeight": "1"}
                 attr_xml = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
         return f'<row r="{r}"{attr_xml}>{"".join(cells)}</row>'
+
+    def _sums(self, w: _Writing, spans: list[tuple[str, int, int]]) -> dict[tuple[int, int], tuple[Any, str | None]]:
+        """Live sums: (output row, column) → (value held, SUM formula or None) for each figure cell of a
+        block (`{{行:X}}`) and each total of such a column (`{{数:X}}` outside the blocks). A row sums
+        its children, a total the block's top-level rows — where they add up exactly to what the cell
+        holds, and it is no Constant: a cell holds its figure unrounded, so the sums recalculate to the
+        printed totals, 尾差 included."""
+        held_by = w.fill.sums
+        assert held_by is not None
+        out: dict[tuple[int, int], tuple[Any, str | None]] = {}
+        inside = {r for _, b1, b2 in spans for r in range(b1, b2 + 1)}
+        totals = [(row.r, c) for row in w.t.rows if row.r not in inside for c in row.cells if _figure(c, "数") is not None]
+        for name, b1, b2 in spans:
+            data = w.fill.blocks[name]
+            children: dict[int | None, list[int]] = {k: [] for k in [None, *range(len(data))]}
+            for k, d in enumerate(data):
+                children[d.get(PARENT)].append(k)
+            h, base = b2 - b1 + 1, w.rows.start(b1)
+            for row in (x for x in w.t.rows if b1 <= x.r <= b2):
+                for c in (c for c in row.cells if _figure(c, name) is not None):
+                    self._money_format(w, c, row.r)
+                    at = [base + k * h + row.r - b1 for k in range(len(data))]
+                    held = [w.resolve(held_by, c, row.r, d) for d in data]
+                    for k in range(len(data)):
+                        out[(at[k], c.col)] = _summed(held[k], [(at[i], held[i]) for i in children[k]], c.letter)
+                    for r0, total in totals:
+                        if total.col == c.col and _figure(total, "数") == _figure(c, name):
+                            self._money_format(w, total, r0)
+                            value = w.resolve(held_by, total, r0, None)
+                            out.setdefault((w.rows.start(r0), c.col),
+                                           _summed(value, [(at[i], held[i]) for i in children[None]], c.letter))
+        return out
+
+    def _money_format(self, w: _Writing, c: Cell, r: int) -> None:
+        """A cell holding an unrounded amount must show it with two decimals, as the figure is printed."""
+        style = int(c.attrs.get("s", 0))
+        code = self.number_formats[style] if style < len(self.number_formats) else "General"
+        if not _two_decimals(code):
+            raise TemplateError(f"{w.where}{c.letter}{r}：合计公式要求金额单元格的数字格式为两位小数（如 0.00），"
+                                f"此单元格为「{code}」")
 
     def _merges(self, t: SheetTemplate, spans: list, blocks: dict[str, list[dict]], rows: RowMap,
                 where: str) -> list[Merge]:
@@ -449,7 +577,9 @@ def _lines(text: str, width: float) -> int:
     return total
 
 
-def _value_cell(ref: str, attrs: str, value: Any) -> str:
+def _value_cell(ref: str, attrs: str, value: Any, formula: str | None = None) -> str:
+    if formula is not None:
+        return f'<c r="{ref}"{attrs}><f>{formula}</f><v>{format(value, "f")}</v></c>'
     if value is None or value == "":
         return f'<c r="{ref}"{attrs}/>'
     if isinstance(value, bool):
@@ -491,41 +621,89 @@ def _with_dimension(head: str, dim: str) -> str:
     return head[:m.end()] + tag + head[m.end():] if m else tag + head
 
 
-def _shift_formula(formula: str, rows: RowMap) -> str:
-    """Move references as Excel does when rows are inserted in a block: rows below move down, a range
-    reaching the block's last row grows; a range over a block with no rows becomes 0."""
-    if not any(d for _, _, d in rows.blocks):
-        return formula
-    out = []
-    for t in Tokenizer("=" + formula).items:
-        if t.type == Token.OPERAND and t.subtype == Token.RANGE and "!" not in t.value:
-            t.value = _shift_refs(t.value, rows)
-        out.append(t.value)
-    return "".join(out)
+def _formula(f: etree._Element, ref: str, masters: dict[str, tuple[str, str]]) -> Formula:
+    """A cell's formula: a shared one as its master translated to this cell (as Excel fills it); an array
+    or data-table formula with its attributes; any other as written."""
+    kind = f.get("t")
+    if kind == "shared":
+        if f.get("si") not in masters:
+            raise TemplateError(f"共享公式（si={f.get('si')}）缺少主公式")
+        text, origin = masters[f.get("si")]
+        return Formula.parse(text if origin == ref else Translator("=" + text, origin=origin).translate_formula(ref)[1:])
+    if kind in ("array", "dataTable"):
+        return Formula.parse(f.text or "", dict(f.attrib))
+    return Formula.parse(f.text)
 
 
-def _shift_refs(text: str, rows: RowMap) -> str:
-    """Cell references and ranges (A7, A7:B9, $1:$3) in `text`, moved by `rows`."""
+def _figure(c: Cell, root: str) -> str | None:
+    """The expression of a cell that is exactly one figure placeholder of `root` ({{行:X}}, {{数:X}})."""
+    single = c.text.single if c.text is not None else None
+    return single.expr if single is not None and single.root == root else None
+
+
+def _summed(value: Any, parts: list[tuple[int, Any]], letter: str) -> tuple[Any, str | None]:
+    """(value, SUM formula over the rows of `parts`) where those parts add up exactly to `value`, else (value, None)."""
+    fixed = isinstance(value, Constant)
+    value = value.value if fixed else value
+    amounts = [v.value if isinstance(v, Constant) else v for _, v in parts]
+    if fixed or not parts or not isinstance(value, Decimal) or sum((a or 0 for a in amounts), Decimal(0)) != value:
+        return value, None
+    rows = [r for r, _ in parts]
+    runs, start = [], 0  # consecutive rows as one range: SUM(C7:C9,C12)
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i] != rows[i - 1] + 1:
+            runs.append(f"{letter}{rows[start]}" + (f":{letter}{rows[i - 1]}" if i - 1 > start else ""))
+            start = i
+    return value, f"SUM({','.join(runs)})"
+
+
+def _number_formats(styles: bytes | None) -> list[str]:
+    """The number format code of each cell style (cellXfs), by index."""
+    if not styles:
+        return []
+    root = etree.fromstring(styles)
+    custom = {int(n.get("numFmtId")): n.get("formatCode") for n in root.iter(f"{Q}numFmt")}
+    xfs = root.find(f"{Q}cellXfs")
+    ids = [int(xf.get("numFmtId", 0)) for xf in (xfs if xfs is not None else [])]
+    return [custom.get(i) or BUILTIN_FORMATS.get(i, "General") for i in ids]
+
+
+def _two_decimals(code: str) -> bool:
+    """Whether a number format shows a plain number with exactly two decimals (0.00, #,##0.00 …)."""
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0])  # no quoted text, escapes, [Red]
+    return bool(re.search(r"[0#]\.00(?![0#])", section)) and not re.search(r"[%Ee]", section)
+
+
+def _shift_refs(text: str, rows: RowMap, copy: tuple[int, int, int] | None = None) -> str:
+    """Cell references and ranges (A7, A7:B9, $1:$3) in `text`, moved by `rows`: rows below a block move
+    down, a range reaching a block's last row grows with it, a range over a block with no rows becomes 0.
+    In a copy of a block row (`copy`: the block's first and last template rows, how far the copy lies
+    below the first), a relative reference to a row of that block moves with the copy, as a formula
+    filled down does; absolute rows and rows outside the block only follow `rows`."""
+    def move(ref: str, how: Callable[[int], int]) -> str:
+        m = re.match(r"(\$?[A-Z]{0,3})(\$?)(\d+)$", ref)
+        if not m:
+            return ref
+        col, fixed, r = m.group(1), m.group(2), int(m.group(3))
+        if copy is not None and not fixed and copy[0] <= r <= copy[1]:
+            return f"{col}{rows.start(r) + copy[2]}"
+        return f"{col}{fixed}{how(r)}"
+
     def range_(m: re.Match) -> str:
         a, b = m.group(1), m.group(2)
         if rows.removed(_row_of(a), _row_of(b)):
             return "0"  # a range over a block with no rows adds up to nothing
-        return f"{_move(a, rows.start)}:{_move(b, rows.end)}"
+        return f"{move(a, rows.start)}:{move(b, rows.end)}"
 
     def cell(m: re.Match) -> str:
         r = _row_of(m.group(1))
-        return "0" if rows.removed(r, r) else _move(m.group(1), rows.start)
+        return "0" if rows.removed(r, r) else move(m.group(1), rows.start)
     text = re.sub(r"(\$?[A-Z]{0,3}\$?\d+):(\$?[A-Z]{0,3}\$?\d+)", range_, text)
     return re.sub(r"(?<![:\w$])(\$?[A-Z]{1,3}\$?\d+)(?![:\d])", cell, text)
 
 
 def _row_of(ref: str) -> int:
     return int(re.search(r"(\d+)$", ref).group(1))
-
-
-def _move(ref: str, how: Callable[[int], int]) -> str:
-    m = re.match(r"(\$?[A-Z]{0,3}\$?)(\d+)$", ref)
-    return f"{m.group(1)}{how(int(m.group(2)))}" if m else ref
 
 
 def _shift_tail(tag: str, xml: str, rows: RowMap) -> str:

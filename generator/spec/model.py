@@ -66,7 +66,7 @@ def _text(value: str) -> str:
 
 def _date(value: Any) -> dt.date:
     text = str(value).strip()
-    m = re.fullmatch(r"(\d{4})[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2})日?", text)
+    m = re.fullmatch(r"([0-9]{4})[-/.年]\s*([0-9]{1,2})[-/.月]\s*([0-9]{1,2})日?", text)
     if not m:
         raise PydanticCustomError("date_format", "日期「{text}」无法识别", {"text": text, "hint": "写作 2023-04-15"})
     try:

@@ -7,9 +7,11 @@ PyYAML's composer gives us the node graph with marks; we build the Python values
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import yaml
 
@@ -157,9 +159,12 @@ def parse_text(doc: Document) -> Document:
             nodes = list(yaml.compose_all(doc.text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        doc.findings.append(finding(
-            "E-YAML-SYNTAX", _translate(exc.problem, exc.context), file=doc.file,
-            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None))
+        slips = _Scanner(doc.text).slips
+        doc.findings.extend(s.finding(doc.file) for s in slips)
+        if not (mark and any(s.line <= mark.line for s in slips)):  # else a full-width slip is the likely cause
+            doc.findings.append(finding(
+                "E-YAML-SYNTAX", _translate(exc.problem, exc.context), file=doc.file,
+                line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None))
         return doc
     except yaml.YAMLError as exc:  # reader errors: control characters etc.
         doc.findings.append(finding("E-YAML-SYNTAX", f"YAML 无法读取：{exc}", file=doc.file))
@@ -173,14 +178,181 @@ def parse_text(doc: Document) -> Document:
         mark = nodes[1].start_mark
         doc.findings.append(finding("E-YAML-MULTIDOC", "一个文件只能写一个单位一年的规格，这里出现了第二个文档（---）",
                                     file=doc.file, line=mark.line + 1, column=mark.column + 1))
-    doc.data = _Walker(doc).value(nodes[0], ())
+    walker = _Walker(doc)
+    walker.text_node(nodes[0])
+    data = walker.value(nodes[0], ())
+    lines = _BREAKS.split(doc.text) if walker.texts else []
+    slips = [s for node in walker.texts for s in _slips_in(node, lines)]
+    doc.findings.extend(s.finding(doc.file) for s in slips)
+    doc.data = None if slips else data  # YAML did not read those lines as meant: nothing below them is reliable
     return doc
+
+
+# --- full-width slips: 「：」 after a key, U+3000 in an indentation ----------------------------------------
+# YAML reads `金额：100` and `　　性质: 行政` as text. When the file parses, the plain keys, sequence items and
+# documents (never a mapping's value: `职能职责: 负责：…` is text as meant) are searched for them. When it does
+# not, a rough line scanner looks for them; a slip at or above the line YAML stopped at is taken as the cause,
+# and YAML's own message is left out.
+
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, as its marks count lines
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*\s*(#.*)?$")
+_SPECIAL = re.compile(r"[\s#'\"|>{}\[\],:：]")
+_FLOW_END = re.compile(r"[,}\]]")
+
+
+@dataclass(frozen=True)
+class _Slip:
+    line: int  # 0-based, as YAML marks count
+    start: int  # column where the text YAML read begins (the would-be key)
+    column: int  # column of the full-width character
+    end: int  # column where the would-be value ends
+    text: str  # the line
+
+    def finding(self, file: str) -> Finding:
+        if self.text[self.column] == "　":
+            message, hint = "行首缩进中有全角空格（U+3000），YAML 不把它当作缩进，而把它读成文字", \
+                "删除全角空格，改用半角空格缩进，与同级的键对齐"
+        else:
+            key = self.text[self.start:self.column].strip()
+            rest = re.split(r"\s#", self.text[self.column + 1:self.end])[0].strip()
+            rest = rest if len(rest) <= 20 else rest[:20] + "…"
+            message = f"「{key}」后的冒号是全角「：」：YAML 只认半角冒号「:」，这里没有被读成「键: 值」"
+            hint = f"改为半角冒号加一个空格：「{key}: {rest}」" if rest else f"改为半角冒号：「{key}:」"
+        return finding("E-YAML-SYNTAX", message, hint=hint, file=file, line=self.line + 1, column=self.column + 1)
+
+
+def _leading_space(n: int, text: str, at: int) -> _Slip | None:
+    """A U+3000 where the token starting at `at` begins (also in `-　…`, a dash then U+3000)."""
+    fw = re.match("-?　", text[at:])
+    return _Slip(n, at, at + fw.end() - 1, len(text), text) if fw else None
+
+
+def _slips_in(node: yaml.ScalarNode, lines: list[str]) -> Iterator[_Slip]:
+    """Slips inside a plain scalar YAML read as a key, an item or a document, line by line."""
+    first, last = node.start_mark, node.end_mark
+    for n in range(first.line, last.line + 1):
+        text = lines[n]
+        begin = first.column if n == first.line else len(text) - len(text.lstrip(" "))
+        end = last.column if n == last.line else len(text)
+        space = _leading_space(n, text, begin) if not text[:begin].strip(" -") else None
+        if space:
+            yield space
+        colon = text.find("：", begin, end)
+        if colon > begin and text[begin:colon].strip():
+            yield _Slip(n, begin, colon, end, text)
+
+
+class _Scanner:
+    """Slips in text YAML cannot parse, seen by a rough line scanner: lines of block scalars (| >) and the
+    continuation lines of a long value are skipped, and so are quotes, comments and values on a line."""
+
+    def __init__(self, text: str):
+        self.slips: list[_Slip] = []
+        self.block: int | None = None  # inside a block scalar: its lines are indented more than this
+        self.plain: int | None = None  # after a plain value: continuation lines are indented more than this
+        self.quote: str | None = None  # a quoted scalar still open at the end of the previous line
+        self.depth = 0  # flow collection ({…} […]) nesting
+        for n, line in enumerate(_BREAKS.split(text)):
+            self.scan(n, line)
+
+    def scan(self, n: int, s: str) -> None:
+        indent = len(s) - len(s.lstrip(" "))
+        limit = self.block if self.block is not None else self.plain
+        if limit is not None and (not s.strip() or indent > limit):
+            return  # a line of a block scalar or of a long plain value
+        self.block = self.plain = None
+        i = 0
+        if self.quote:
+            i = self.closing(s, 0, self.quote)
+            if i < 0:
+                return
+            self.quote = None
+            if not self.depth:
+                return
+        if not self.depth:  # block context: indentation, then "- " markers, then a key or a value
+            i = indent
+            while s.startswith("- ", i) or s[i:] == "-":
+                i = len(s) - len(s[i + 1:].lstrip(" "))
+            space = _leading_space(n, s, i)
+            if space:
+                self.slips.append(space)
+        self.tokens(n, s, i)
+
+    def tokens(self, n: int, s: str, i: int) -> None:
+        key: int | None = i  # where the current key would start; None once past its ":" (a value)
+        column = i  # the line's first token: a key, or a sequence item
+        start, plain = True, False  # at the start of a token; inside a plain scalar
+        while i < len(s):
+            c = s[i]
+            if c in " \t":
+                start = start or not plain
+                i += 1
+                continue
+            if c == "#" and (i == 0 or s[i - 1] in " \t"):
+                break
+            if start and c in "'\"":
+                end = self.closing(s, i + 1, c)
+                if end < 0:
+                    self.quote = c
+                    return
+                i, start, plain = end, False, False
+                continue
+            if start and c in "|>" and not self.depth and key is None and _BLOCK_HEADER.match(s, i):
+                self.block = column
+                return
+            if start and c in "{[" or self.depth and c == ",":
+                self.depth += c != ","
+                key, start, plain = i + 1, True, False
+            elif self.depth and c in "]}":
+                self.depth -= 1
+                key, start, plain = None, True, False
+            elif c == "：" and key is not None and plain:
+                flow_end = _FLOW_END.search(s, i) if self.depth else None
+                self.slips.append(_Slip(n, key, i, flow_end.start() if flow_end else len(s), s))
+                key, start, plain = None, True, False
+            elif c == ":" and (s[i + 1:i + 2] in ("", " ", "\t") or self.depth and s[i + 1:i + 2] in ",]}"):
+                key, start, plain = None, True, False
+            else:  # plain text, up to the next character that may matter
+                if start and key is not None:
+                    key = i
+                start, plain = False, True
+                more = _SPECIAL.search(s, i + 1)
+                i = more.start() if more else len(s)
+                continue
+            i += 1
+        if plain and not self.depth:
+            self.plain = column
+
+    @staticmethod
+    def closing(s: str, i: int, quote: str) -> int:
+        """Index just past the quote closing at or after i ('' and \\" escape), or -1 if the line ends first."""
+        while i < len(s):
+            if s[i] == quote:
+                if quote == "'" and s[i + 1:i + 2] == "'":
+                    i += 2
+                    continue
+                return i + 1
+            i += 2 if quote == '"' and s[i] == "\\" else 1
+        return -1
+
+
+def _plain(node: yaml.Node) -> TypeGuard[yaml.ScalarNode]:
+    return isinstance(node, yaml.ScalarNode) and not node.style  # libyaml says '', PyYAML None
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})*")
+_GROUP = re.compile(r"[0-9]{3}(\.[0-9]+)?")
 
 
 class _Walker:
     def __init__(self, doc: Document):
         self.doc = doc
         self.active: set[int] = set()  # node ids on the current path, to stop recursive aliases
+        self.texts: list[yaml.ScalarNode] = []  # plain scalars read as keys, sequence items or the document
+
+    def text_node(self, node: yaml.Node) -> None:
+        if _plain(node) and ("：" in node.value or "　" in node.value):
+            self.texts.append(node)
 
     def mark(self, node: yaml.Node) -> Any:
         return node.start_mark
@@ -195,6 +367,8 @@ class _Walker:
             if isinstance(node, yaml.MappingNode):
                 return self.mapping(node, path)
             if isinstance(node, yaml.SequenceNode):
+                for item in node.value:
+                    self.text_node(item)
                 return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
             if node.tag == NULL_TAG and node.style is None:
                 return None
@@ -205,7 +379,8 @@ class _Walker:
     def mapping(self, node: yaml.MappingNode, path: PathT) -> dict[str, Any]:
         out: dict[str, Any] = {}
         merged: list[yaml.Node] = []
-        for key_node, value_node in node.value:
+        for key_node, value_node in _rejoin_numbers(node):
+            self.text_node(key_node)
             if key_node.tag == MERGE_TAG:
                 merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
                 continue
@@ -230,3 +405,20 @@ class _Walker:
             for key, val in (extra or {}).items():
                 out.setdefault(key, val)
         return out
+
+
+def _rejoin_numbers(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """A comma ends a value inside a flow mapping, so YAML reads `{金额: 1,250.00}` as {金额: 1, 250.00: null}.
+    Put such a number back together ('1,250.00', the text the user typed) so that the amount check refuses it
+    with its hint, instead of an unknown key 250.00 and an amount of 1."""
+    pairs: list[tuple[yaml.Node, yaml.Node]] = []
+    for key, value in node.value:
+        prev = pairs[-1][1] if pairs and node.flow_style else None
+        if (prev is not None and _plain(prev) and _plain(key) and _plain(value) and value.tag == NULL_TAG
+                and _INTEGER.fullmatch(prev.value) and _GROUP.fullmatch(key.value)
+                and (key.start_mark.line, key.start_mark.column) == (prev.end_mark.line, prev.end_mark.column + 1)):
+            pairs[-1] = (pairs[-1][0], yaml.ScalarNode(prev.tag, f"{prev.value},{key.value}", prev.start_mark,
+                                                       key.end_mark, style=prev.style))
+        else:
+            pairs.append((key, value))
+    return pairs
