@@ -23,6 +23,7 @@ from .build import build, clashes, output_dir
 from .catalog import DATA as CATALOG_DATA
 from .catalog.local import find_local_file
 from .checks import check_file, spec_files
+from .findings import finding
 from .formats import Format, FormatError, templates_for
 from .money import ZERO, plain
 from .render.package import write_atomic
@@ -181,9 +182,8 @@ def process(spec: Path, out: Path, options: Options) -> UnitResult:
                                            "result": asdict(result)}, ensure_ascii=False, indent=1).encode("utf-8"))
         return result
     except Exception as exc:  # one unit's surprise must not stop a district
-        return UnitResult(spec=str(spec), status="失败", errors=1, message=f"处理失败：{type(exc).__name__}: {exc}",
-                          findings=[{"code": "E-BATCH", "severity": "error", "message": f"处理失败：{exc}",
-                                     "file": str(spec)}])
+        failure = finding("E-BATCH", file=str(spec), reason=f"{type(exc).__name__}: {exc}")
+        return UnitResult(spec=str(spec), status="失败", errors=1, message=failure.message, findings=[failure.to_dict()])
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -269,8 +269,9 @@ def _same_folder(units: list[UnitResult]) -> None:
     for spec, others in clashes((u.spec, Path(u.folder)) for u in units if u.folder is not None).items():
         u = by_spec[spec]
         u.status, u.errors = "失败", u.errors + 1
-        u.message = f"与 {'、'.join(others)} 输出到同一文件夹 {u.folder}"
-        u.findings.append({"code": "E-BUILD-DUPLICATE", "severity": "error", "message": u.message, "file": u.spec})
+        clash = finding("E-BUILD-DUPLICATE", file=u.spec, others="、".join(others), folder=u.folder)
+        u.message = clash.message
+        u.findings.append(clash.to_dict())
 
 
 # --- summary ------------------------------------------------------------------------------------------------

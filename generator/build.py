@@ -89,18 +89,16 @@ def render_documents(checked: Checked, fmt: Format) -> list[tuple[str, bytes]]:
 def build(checked: Checked, out: Path) -> Built:
     result = Built()
     if not checked.ok or checked.figures is None:
-        result.findings.append(finding("E-BUILD-REFUSED", "规格有错误，未生成文书（先运行 yusuan check 修正）",
-                                       file=str(checked.path)))
+        result.findings.append(finding("E-BUILD-REFUSED", file=str(checked.path)))
         return result
     fmt = checked.format
     try:
         documents = render_documents(checked, fmt)
     except DataError as exc:
-        result.findings.append(finding("E-BUILD-DATA", f"格式「{fmt.name}」：{exc}", file=str(checked.path),
-                                       hint="补填所缺的科目，或选用不需要它的格式（--format）"))
+        result.findings.append(finding("E-BUILD-DATA", file=str(checked.path), format=fmt.name, reason=exc))
         return result
     except TemplateError as exc:
-        result.findings.append(finding("E-TEMPLATE", f"格式「{fmt.name}」的模板有误：{exc}", file=str(fmt.path)))
+        result.findings.append(finding("E-TEMPLATE", file=str(fmt.path), format=fmt.name, reason=exc))
         return result
     wrong = [f for name, data in documents if name.endswith(".docx")
              for f in narrative_findings(name, data, checked.spec, str(checked.path))]

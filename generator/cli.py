@@ -14,7 +14,7 @@ from rich.table import Table
 from . import __version__
 from .catalog import load_catalog
 from .checks import check_file, missing, spec_files
-from .findings import escalate
+from .findings import escalate, finding
 from .formats import templates_for
 from .report import dump, findings_json, print_findings, summary
 from .spec.model import json_schema
@@ -134,10 +134,10 @@ def build(specs: Specs, output: Output = Path("build"), codes: Codes = None, for
             errors = [f for f in checked.findings if f.is_error]
             if errors:
                 print_findings(err, errors, [str(path)])
-            if str(path) in same:
+            if str(path) in same:  # neither is written: which one is right is the author's call
                 failed = True
-                err.print(f"[red]错误[/] E-BUILD-DUPLICATE {escape(str(path))} 与 {escape('、'.join(same[str(path)]))} 是同一单位同一年度"
-                          f"（都要写入 {escape(str(output_dir(output, checked)))}），均未生成：请删去或改正其中一份", soft_wrap=True)
+                print_findings(err, [finding("E-BUILD-DUPLICATE", file=str(path), others="、".join(same[str(path)]),
+                                             folder=output_dir(output, checked))], [])
                 continue
             result = build_one(checked, output)
             if result.findings:

@@ -1,10 +1,12 @@
-"""Findings: what `check` reports. One shape for people and for machines."""
+"""Findings: what `check` reports. One shape for people and for machines; every code, with its words,
+is defined once in registry.py."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Literal
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Iterable
 
-Severity = Literal["error", "warning"]
+from .registry import CODES, Severity
+
 PathT = tuple[str | int, ...]
 
 
@@ -29,25 +31,34 @@ class Finding:
     path: str = ""
     hint: str | None = None
     severity: Severity = field(default="error")
+    variant: str = ""  # which of the code's messages (registry)
+    params: dict[str, str] = field(default_factory=dict, compare=False)  # what the message was made from
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        return {k: v for k, v in asdict(self).items() if v not in (None, "", {})}
 
 
-def severity_of(code: str) -> Severity:
-    """Codes say their severity: E-… errors, W-… warnings."""
-    return "warning" if code.startswith("W-") else "error"
+DEFAULTS = {"times": "", "suggestion": "", "example": ""}  # optional parts of some messages
 
 
-def finding(code: str, message: str, *, hint: str | None = None, **where: Any) -> Finding:
-    return Finding(code=code, message=message, hint=hint, severity=severity_of(code), **where)
+def finding(code: str, variant: str = "", /, *, file: str | None = None, line: int | None = None,
+            column: int | None = None, path: str = "", **params: Any) -> Finding:
+    """A finding of a registered code: its message and hint are the registry's templates for `variant`,
+    filled with `params` (kept as text, for machines)."""
+    kind = CODES[code]
+    text = kind.texts[variant]
+    values = {**DEFAULTS, **{k: "" if v is None else str(v) for k, v in params.items()}}
+    fill = {**values, "line": line, "column": column}  # a message may say where, too
+    hint = text.hint.format_map(fill) if text.hint else None
+    return Finding(code=code, message=text.message.format_map(fill), file=file, line=line, column=column,
+                   path=path, hint=hint or None, severity=kind.severity, variant=variant,
+                   params={k: values[k] for k in params})
 
 
 def escalate(findings: Iterable[Finding]) -> list[Finding]:
     """--strict: warnings count as errors."""
-    return [Finding(**{**asdict(f), "severity": "error"}) for f in findings]
-
+    return [replace(f, severity="error") for f in findings]

@@ -15,34 +15,33 @@ _NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 
 
 class AmountError(ValueError):
-    """A typed amount we refuse to guess at. `kind` becomes part of the finding code."""
+    """A typed amount we refuse to guess at: `kind` (format / unit) becomes part of the finding code,
+    `variant` and `params` pick and fill its message in the registry."""
 
-    def __init__(self, kind: str, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.kind, self.message, self.hint = kind, message, hint
+    def __init__(self, kind: str, variant: str, **params: str):
+        super().__init__(variant)
+        self.kind, self.variant, self.params = kind, variant, params
 
 
 def parse_decimal(text: str, *, what: str = "金额") -> Decimal:
     """Strict decimal from text: '0.1' stays 0.1; '1,008.14', '48万', '１２', '٧٥٠', '1e3' are refused with a hint."""
     raw = text.strip()
     if raw == "":
-        raise AmountError("format", f"{what}为空")
+        raise AmountError("format", "empty", what=what)
     if _PLAIN.match(raw):
         return Decimal(raw)
     if re.fullmatch(r"[+-]?[0-9,，]+(\.[0-9]+)?", raw):
-        plain = re.sub(r"[,，]", "", raw)
-        raise AmountError("format", f"{what}「{raw}」含千分位逗号", f"直接写作 {plain}")
+        raise AmountError("format", "thousands", what=what, text=raw, plain=re.sub(r"[,，]", "", raw))
     m = re.fullmatch(rf"({_NUMBER})\s*(万元|万|元)", raw)
     if m:
-        raise AmountError("unit", f"{what}「{raw}」带了单位「{m.group(2)}」",
-                          f"金额只写数字：写作 {m.group(1)}（单位由文件顶部的「金额单位」决定，默认万元）")
+        raise AmountError("unit", "unit", what=what, text=raw, unit=m.group(2), plain=m.group(1))
     if "．" in raw or any(ch.isdecimal() and not ch.isascii() for ch in raw):  # ７５０, ٧٥٠, １２．５
         meant = ascii_digits(raw)
-        raise AmountError("format", f"{what}「{raw}」含全角（或其他非半角）数字或小数点",
-                          f"请用半角数字：写作 {meant}" if _PLAIN.match(meant) else "请用半角数字，如 12.5")
+        raise AmountError("format", "fullwidth", what=what, text=raw,
+                          example=f"：写作 {meant}" if _PLAIN.match(meant) else "，如 12.5")
     if re.fullmatch(rf"{_NUMBER}%", raw):
-        raise AmountError("format", f"{what}「{raw}」是百分数", "此处应填写金额数字")
-    raise AmountError("format", f"{what}「{raw}」不是数字", "写作如 12.34 的数字，不带逗号、单位或公式")
+        raise AmountError("format", "percent", what=what, text=raw)
+    raise AmountError("format", "not_number", what=what, text=raw)
 
 
 def ascii_digits(text: str) -> str:

@@ -104,6 +104,7 @@ def test_two_specs_of_one_unit_and_year_are_refused_naming_both(tmp_path):
     result = build(folder, "-o", tmp_path / "out")
     assert result.exit_code == 1
     for one, other in (("a", "b"), ("c", "d")):
-        line = next(t for t in result.output.splitlines() if f"{folder / one}.yaml 与" in t)
-        assert "E-BUILD-DUPLICATE" in line and f"{folder / other}.yaml" in line
+        lines = result.output.splitlines()
+        at = next(i for i, t in enumerate(lines) if t.startswith(f"{folder / one}.yaml"))
+        assert "E-BUILD-DUPLICATE" in lines[at + 1] and f"与 {folder / other}.yaml 写到同一文件夹" in lines[at + 1]
     assert not (tmp_path / "out").exists()  # nothing was written for any of them

@@ -51,7 +51,7 @@ def test_non_ascii_digits_get_the_full_width_hint_with_the_number_meant():
     for text, meant in (("７５０", "750"), ("٧٥٠", "750"), ("12．5", "12.5")):
         with pytest.raises(AmountError) as exc:
             parse_decimal(text)
-        assert exc.value.kind == "format" and "全角" in exc.value.message and meant in exc.value.hint
+        assert (exc.value.kind, exc.value.variant) == ("format", "fullwidth") and meant in exc.value.params["example"]
 
 
 def test_codes_are_ascii_digits():

@@ -30,21 +30,19 @@ def load_local(path: Path, catalog: Catalog) -> tuple[list[Code], list[Finding]]
     if doc.data is None:
         return codes, findings
     if not isinstance(doc.data, list):
-        return codes, findings + [doc.at("E-SCHEMA-TYPE", "本地科目文件应为列表，每项形如 {编码: …, 名称: …}", ())]
+        return codes, findings + [doc.at("E-SCHEMA-TYPE", (), "local_top")]
     for i, row in enumerate(doc.data):
         if not isinstance(row, dict) or not row.get("编码") or not row.get("名称"):
-            findings.append(doc.at("E-SCHEMA-MISSING", "本地科目每项都要有「编码」和「名称」", (i,)))
+            findings.append(doc.at("E-SCHEMA-MISSING", (i,), "local_code"))
             continue
         code, name = str(row["编码"]).strip(), str(row["名称"]).strip()
         kind = kind_of(code)
         if kind is None:
-            findings.append(doc.at("E-CODE-MALFORMED", f"本地科目编码「{code}」不是功能(2xx)、部门经济(3xx)或政府经济(5xx)科目的格式",
-                                   (i, "编码")))
+            findings.append(doc.at("E-CODE-MALFORMED", (i, "编码"), "local", code=code))
             continue
         national = catalog.get(code)
         if national and national.name != name:
-            findings.append(doc.at("W-CODE-LOCAL-CLASH", f"本地科目 {code}「{name}」与国家科目「{national.name}」同码，以本地为准",
-                                   (i, "编码")))
+            findings.append(doc.at("W-CODE-LOCAL-CLASH", (i, "编码"), code=code, name=name, national=national.name))
         pos = doc.pos((i,))
         codes.append(Code(code, name, kind, LEVELS[kind][len(code)], parent_of(code), "LOCAL",
                           f"{path.name}:{pos.line if pos else '?'}"))

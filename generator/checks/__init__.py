@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from ..catalog import Catalog, editions, load_catalog
 from ..catalog.local import find_local_file, load_local
@@ -26,8 +26,8 @@ class Context:
     figures: Figures
     format: Format
 
-    def at(self, code: str, message: str, path: PathT, *, hint: str | None = None, key: bool = False) -> Finding:
-        return self.doc.at(code, message, path, hint=hint, key=key)
+    def at(self, code: str, path: PathT, variant: str = "", /, *, key: bool = False, **params: Any) -> Finding:
+        return self.doc.at(code, path, variant, key=key, **params)
 
 
 @dataclass
@@ -68,9 +68,8 @@ def check_file(path: Path, codes_file: Path | None = None, format_name: str | No
     catalog = load_catalog(spec.catalog_edition)
     low, high = editions()
     if not low <= spec.catalog_edition <= high:
-        out.findings.append(loaded.doc.at("W-CATALOG-EDITION",
-                            f"科目版本 {spec.catalog_edition} 不在内置范围（{low}–{high}），按 {catalog.edition} 年版核对",
-                            ("科目版本",) if spec.edition else ("年度",)))
+        out.findings.append(loaded.doc.at("W-CATALOG-EDITION", ("科目版本",) if spec.edition else ("年度",),
+                                          edition=spec.catalog_edition, low=low, high=high, used=catalog.edition))
     local_file = codes_file or find_local_file(path.parent)
     if local_file:
         local, problems = load_local(local_file, catalog)
@@ -90,19 +89,20 @@ def resolve_format(loaded: Loaded, path: Path, format_name: str | None,
     """The spec's format from its template layers; what is wrong with them is a finding. The checks still
     run with an unknown format (with the default one's rules, or none)."""
     stack = templates_for(path.parent, templates)
-    findings = [finding("E-TEMPLATES", problem, file=str(path)) for problem in stack.problems]
+    findings = [finding("E-TEMPLATES", file=str(path), reason=problem) for problem in stack.problems]
     spec = loaded.spec
     name = format_name or (spec.format if spec else None) or DEFAULT
     try:
         return stack.format(name), findings
     except UnknownFormat as exc:
-        hint = ("可用格式：" + "、".join(stack.names())) if stack.names() else "没有可用的格式：检查模板文件夹"
+        names = stack.names()
+        suggestion = ("可用格式：" + "、".join(names)) if names else "没有可用的格式：检查模板文件夹"
         if format_name is None and spec is not None and spec.format:
-            findings.append(loaded.doc.at("E-FORMAT-UNKNOWN", str(exc), ("格式",), hint=hint))
+            findings.append(loaded.doc.at("E-FORMAT-UNKNOWN", ("格式",), reason=exc, suggestion=suggestion))
         else:
-            findings.append(finding("E-FORMAT-UNKNOWN", f"{exc}（--format）", file=str(path), hint=hint))
+            findings.append(finding("E-FORMAT-UNKNOWN", "option", file=str(path), reason=exc, suggestion=suggestion))
     except FormatError as exc:
-        findings.append(finding("E-FORMAT-INVALID", str(exc), file=str(path)))
+        findings.append(finding("E-FORMAT-INVALID", file=str(path), reason=exc))
     try:
         return stack.format(DEFAULT), findings
     except FormatError:
@@ -127,4 +127,4 @@ def spec_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def missing(paths: Iterable[Path]) -> list[Finding]:
-    return [finding("E-FILE-NOT-FOUND", "文件或文件夹不存在", file=str(p)) for p in paths if not p.exists()]
+    return [finding("E-FILE-NOT-FOUND", file=str(p)) for p in paths if not p.exists()]

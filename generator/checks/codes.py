@@ -36,70 +36,76 @@ def refs(ctx: Context) -> Iterator[tuple[str, str, PathT]]:
 def check_codes(ctx: Context) -> Iterable[Finding]:
     # One finding per (problem, code): a code used on twenty lines is one mistake, reported where it first occurs.
     seen: dict[tuple[str, str], list[PathT]] = defaultdict(list)
-    made: dict[tuple[str, str], tuple] = {}
+    made: dict[tuple[str, str], tuple[str, str, dict[str, str], PathT]] = {}
     for expected, text, path in refs(ctx):
-        for code, message, hint in _problems(ctx, expected, str(text)):
+        for code, variant, params in _problems(ctx, expected, str(text)):
             key = (code, split_ref(str(text))[0] or str(text))
             seen[key].append(path)
-            made.setdefault(key, (code, message, hint, path))
-    for key, (code, message, hint, path) in made.items():
+            made.setdefault(key, (code, variant, params, path))
+    for key, (code, variant, params, path) in made.items():
         count = len(seen[key])
-        yield ctx.at(code, message + (f"（共 {count} 处）" if count > 1 else ""), path, hint=hint)
+        yield ctx.at(code, path, variant, times=f"（共 {count} 处）" if count > 1 else "", **params)
 
 
-def _problems(ctx: Context, expected: str, text: str) -> Iterator[tuple[str, str, str | None]]:
+Problem = tuple[str, str, dict[str, str]]  # code, variant, parameters
+
+
+def _problems(ctx: Context, expected: str, text: str) -> Iterator[Problem]:
     code, name = split_ref(text)
     label = {"功能": "功能科目", "部门经济": "经济科目", "政府经济": "政府经济科目"}[expected]
     garbled = garbled_code(text)
     if garbled:
-        yield "E-CODE-MALFORMED", *_garbled(ctx, label, text, garbled)
+        yield _garbled(ctx, label, text, garbled)
         return
     if code is None:
         guesses = ctx.catalog.by_name(expected, name or "")
-        hint = ("是否指 " + "、".join(c.label for c in guesses[:5]) + "？") if guesses else "写作如「2010301 行政运行」"
-        yield "E-CODE-MALFORMED", f"{label}「{text}」缺少科目编码", hint
+        suggestion = ("是否指 " + "、".join(c.label for c in guesses[:5]) + "？") if guesses else "写作如「2010301 行政运行」"
+        yield "E-CODE-MALFORMED", "no_code", {"label": label, "text": text, "suggestion": suggestion}
         return
     kind = kind_of(code)
     if kind != expected:
         what = {"功能": "支出功能分类（2 开头，3/5/7 位）", "部门经济": "部门预算经济分类（3 开头，3/5 位）",
                 "政府经济": "政府预算经济分类（5 开头，3/5 位）"}[expected]
-        yield "E-CODE-MALFORMED", f"{label}「{code}」不是{what}的编码", None
+        yield "E-CODE-MALFORMED", "", {"label": label, "code": code, "classification": what}
         return
     if len(code) != LEAF_LENGTH[kind]:
         children = [c.label for c in ctx.catalog.search(code) if len(c.code) == LEAF_LENGTH[kind]][:6]
-        hint = ("可选：" + "、".join(children)) if children else None
-        yield "E-CODE-NOT-LEAF", f"{label}「{code}」是{ctx.catalog.get(code).level if ctx.catalog.get(code) else '上级'}科目，应填到{LEVEL_WORD[kind]}", hint
+        here = ctx.catalog.get(code)
+        yield "E-CODE-NOT-LEAF", "", {"label": label, "code": code, "level": here.level if here else "上级",
+                                      "leaf": LEVEL_WORD[kind], "suggestion": ("可选：" + "、".join(children)) if children else ""}
         return
     known = ctx.catalog.get(code)
     if known is None:
-        same = [c.label for c in ctx.catalog.by_name(kind, name)] if name else []
         parent = ctx.catalog.get(code[:-2])
-        where = f"（上级「{parent.label}」）" if parent else ""
+        where = {"label": label, "code": code, "edition": str(ctx.catalog.edition),
+                 "parent": f"（上级「{parent.label}」）" if parent else ""}
         if name:
-            hint = ("同名的科目是 " + "、".join(same) + "，是否写错了编码？") if same else \
+            same = [c.label for c in ctx.catalog.by_name(kind, name)]
+            suggestion = ("同名的科目是 " + "、".join(same) + "，是否写错了编码？") if same else \
                 "若为本地科目，可加入 yusuan-codes.yaml 以免此提示"
-            yield "W-CODE-UNKNOWN", f"{label}「{code}」不在 {ctx.catalog.edition} 年版科目表中{where}，按规格所写名称「{name}」使用", hint
+            yield "W-CODE-UNKNOWN", "", {**where, "name": name, "suggestion": suggestion}
         else:
-            yield "E-CODE-UNKNOWN", f"{label}「{code}」不在 {ctx.catalog.edition} 年版科目表中{where}", \
-                f"核对编码；若确为本地科目，请写上名称（如「{code} 名称」）或加入 yusuan-codes.yaml"
+            yield "E-CODE-UNKNOWN", "", where
         return
     if name and not same_name(name, known.name):
-        yield "W-CODE-NAME", f"{label} {code} 的名称写作「{name}」，科目表中为「{known.name}」", "以科目表名称为准；如属改版请核对「科目版本」"
-    fit = _unfit(ctx.spec.unit.kind, known.code, known.name)
-    if fit:
-        yield "W-CODE-UNIT-TYPE", fit, ("若本单位为参照公务员法管理的事业单位，请将 单位.性质 写作「参公」"
-                                        if ctx.spec.unit.kind == "事业" else "核对单位性质或科目")
+        yield "W-CODE-NAME", "", {"label": label, "code": code, "name": name, "catalog_name": known.name}
+    other = _unfit(ctx.spec.unit.kind, known.code, known.name)
+    if other:
+        yield "W-CODE-UNIT-TYPE", "", {
+            "unit_kind": ctx.spec.unit.kind or "", "other": other, "code": known.code, "name": known.name,
+            "suggestion": "若本单位为参照公务员法管理的事业单位，请将 单位.性质 写作「参公」"
+            if ctx.spec.unit.kind == "事业" else "核对单位性质或科目"}
 
 
-def _garbled(ctx: Context, label: str, text: str, code: str) -> tuple[str, str]:
-    """Message and hint for a code that is not plain ASCII digits: '30299x', '２０１０３０１'."""
+def _garbled(ctx: Context, label: str, text: str, code: str) -> Problem:
+    """A code that is not plain ASCII digits: '30299x', '２０１０３０１'."""
     meant = ascii_digits(code)
     if meant.isascii() and meant.isdigit():
-        return f"{label}「{text}」的编码含全角（或其他非半角）数字", f"请用半角数字：写作 {meant}"
+        return "E-CODE-MALFORMED", "fullwidth", {"label": label, "text": text, "meant": meant}
     digits = "".join(ch for ch in meant if ch in "0123456789")
     known = ctx.catalog.get(digits)
     example = f"：是否指「{known.label}」？" if known else f"，如「{digits} 名称」"
-    return f"{label}「{text}」的编码中夹有字母", "编码只写数字，名称与编码之间用空格隔开" + example
+    return "E-CODE-MALFORMED", "letters", {"label": label, "text": text, "example": example}
 
 
 def economic_mapping(ctx: Context) -> Iterable[Finding]:
@@ -110,9 +116,9 @@ def economic_mapping(ctx: Context) -> Iterable[Finding]:
             continue
         expected = ctx.catalog.government(econ, ctx.spec.unit.kind)
         if expected and expected != gov:
-            names = {c: ctx.catalog.name(c) or "" for c in (econ, gov, expected)}
-            yield ctx.at("W-ECON-MAP", f"经济科目 {econ} {names[econ]} 按两套经济分类对照表应列 {expected} {names[expected]}，"
-                         f"此行指定为 {gov} {names[gov]}", ("基本支出", i, "政府经济科目"))
+            names = {c: f"{c} {ctx.catalog.name(c) or ''}".strip() for c in (econ, gov, expected)}
+            yield ctx.at("W-ECON-MAP", ("基本支出", i, "政府经济科目"), economic=names[econ], expected=names[expected],
+                         given=names[gov])
 
 
 def fund_codes(ctx: Context) -> Iterable[Finding]:
@@ -128,15 +134,15 @@ def fund_codes(ctx: Context) -> Iterable[Finding]:
             continue
         who = f"项目「{e.project}」" if e.project else format_path(where)
         name = ctx.catalog.name(e.function) or ctx.catalog.name(e.function[:5]) or ""
-        yield ctx.at("W-FUND-CODE", f"{who}的资金来源为政府性基金，功能科目 {e.function} {name} 却是一般公共预算支出科目",
-                     where + ("功能科目",), hint="政府性基金支出应使用政府性基金预算支出功能分类科目")
+        yield ctx.at("W-FUND-CODE", where + ("功能科目",), who=who, code=e.function, name=name)
 
 
 def _unfit(unit_kind: str | None, code: str, name: str) -> str | None:
+    """The other kind of unit whose 科目 this is ("行政" / "事业"), when it does not fit the unit."""
     if unit_kind == "事业" and (name == "行政运行" or code == "2101101"):
-        return f"事业单位使用了行政单位科目「{code} {name}」"
+        return "行政"
     if unit_kind in ("行政", "参公") and (name == "事业运行" or code == "2101102"):
-        return f"{unit_kind}单位使用了事业单位科目「{code} {name}」"
+        return "事业"
     return None
 
 

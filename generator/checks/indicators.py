@@ -40,13 +40,13 @@ def values(ctx: Context) -> Iterable[Finding]:
             path = owner.path + ("指标", j)
             value = read_value(ind)
             if value.problem:
-                yield ctx.at("E-INDICATOR-VALUE", f"{owner.label}指标「{ind.name or '（无名称）'}」：{value.problem}", path + ("指标值",))
+                yield ctx.at("E-INDICATOR-VALUE", path + ("指标值",), owner=owner.label, name=ind.name or "（无名称）",
+                             problem=value.problem)
             elif value.is_percent and value.number is not None and value.number > 100 and value.comparator not in ("≤", "<"):
-                yield ctx.at("W-INDICATOR-PERCENT",
-                             f"{owner.label}指标「{ind.name or '（无名称）'}」的目标为 {value.comparator or ''}{number(value.number)}%，超过 100%",
-                             path + ("指标值",), hint="百分比指标一般不超过 100%，核对指标值或计量单位")
+                yield ctx.at("W-INDICATOR-PERCENT", path + ("指标值",), owner=owner.label, name=ind.name or "（无名称）",
+                             value=f"{value.comparator or ''}{number(value.number)}")
             if not (ind.name or "").strip() and (ind.value or ind.weight is not None):
-                yield ctx.at("W-INDICATOR-NAME", f"{owner.label}有一条指标没有名称（三级指标为空）", path)
+                yield ctx.at("W-INDICATOR-NAME", path, owner=owner.label)
 
 
 def weights(ctx: Context) -> Iterable[Finding]:
@@ -59,12 +59,11 @@ def weights(ctx: Context) -> Iterable[Finding]:
         want = Decimal(str(target)) if target is not None else Decimal(100)
         if total != want:
             extra = f"（含预算执行率权重 {number(owner.extra_weight)}）" if owner.extra_weight else ""
-            yield ctx.at("W-INDICATOR-WEIGHT", f"{owner.label}的指标权重合计为 {number(total)}{extra}，应为 {number(want)}",
-                         owner.path + ("指标",), key=True)
+            yield ctx.at("W-INDICATOR-WEIGHT", owner.path + ("指标",), key=True, owner=owner.label, total=number(total),
+                         extra=extra, want=number(want))
         paired = [ind for ind in owner.indicators if ind.weight is not None and read_value(ind).number is not None]
         if len(paired) >= 3 and all(read_value(ind).number == ind.weight for ind in paired):
-            yield ctx.at("W-INDICATOR-VALUE-WEIGHT", f"{owner.label}每条指标的指标值都与其权重相同，疑似把权重填进了指标值",
-                         owner.path + ("指标",), key=True, hint="核对各指标的目标值")
+            yield ctx.at("W-INDICATOR-VALUE-WEIGHT", owner.path + ("指标",), key=True, owner=owner.label)
 
 
 def costs(ctx: Context) -> Iterable[Finding]:
@@ -81,13 +80,13 @@ def costs(ctx: Context) -> Iterable[Finding]:
                 continue
             path = owner.path + ("指标", j, "指标值")
             if amount > owner.amount:
-                yield ctx.at("W-INDICATOR-COST", f"{owner.label}成本指标「{ind.name}」为 {ind.value or number(value.number)}"
-                             f"{ind.unit or ''}，超过预算金额 {show(owner.amount)} 万元", path)
+                yield ctx.at("W-INDICATOR-COST", path, owner=owner.label, name=ind.name,
+                             value=f"{ind.value or number(value.number)}{ind.unit or ''}", amount=show(owner.amount))
             elif owner.details and not _matches(amount, owner.amount, owner.details):
                 near = _nearest(ind.name or "", owner.details)
-                hint = f"最接近的明细是「{near.item}」{show(near.amount)} 万元" if near else None
-                yield ctx.at("W-INDICATOR-COST", f"{owner.label}成本指标「{ind.name}」{show(amount)} 万元与项目金额 "
-                             f"{show(owner.amount)} 万元及任何支出明细（之和）都不一致", path, hint=hint)
+                yield ctx.at("W-INDICATOR-COST", path, "unmatched", owner=owner.label, name=ind.name, value=show(amount),
+                             amount=show(owner.amount),
+                             suggestion=f"最接近的明细是「{near.item}」{show(near.amount)} 万元" if near else "")
 
 
 def _matches(amount: Decimal, total: Decimal, details: list[DetailLine]) -> bool:
@@ -111,29 +110,29 @@ def categories(ctx: Context) -> Iterable[Finding]:
         path = owner.path + ("指标",)
         if not owner.indicators:
             if owner.path[0] == "项目":
-                yield ctx.at("W-INDICATOR-NONE", f"{owner.label}没有设置绩效指标", owner.path)
+                yield ctx.at("W-INDICATOR-NONE", owner.path, owner=owner.label)
             continue
         if not owner.categorised:
             continue
         for j, ind in enumerate(owner.indicators):
             l1, l2 = level1(ind), level2(ind)
             if l1 and not known_level1(l1):
-                yield ctx.at("W-INDICATOR-CATEGORY", f"{owner.label}的一级指标「{ind.level1}」不是通行的分类", path + (j, "一级"))
+                yield ctx.at("W-INDICATOR-CATEGORY", path + (j, "一级"), owner=owner.label, level="一级", name=ind.level1)
             if l2 and not known_level2(l2):
-                yield ctx.at("W-INDICATOR-CATEGORY", f"{owner.label}的二级指标「{ind.level2}」不是通行的分类", path + (j, "二级"))
+                yield ctx.at("W-INDICATOR-CATEGORY", path + (j, "二级"), owner=owner.label, level="二级", name=ind.level2)
         present = {level1(i) for i in owner.indicators} | {"满意度指标" for i in owner.indicators if is_satisfaction(i)}
         present |= {"成本指标" for i in owner.indicators if is_cost(i)}
         if not any(level1(i) for i in owner.indicators):
             continue  # an uncategorised list (as some forms print) has nothing to require
         for name in required:
             if name not in present:
-                yield ctx.at("E-INDICATOR-CATEGORY", f"{owner.label}缺少一级指标「{name}」", path, key=True,
-                             hint=f"本格式（{ctx.format.title}）要求：" + "、".join(required))
+                yield ctx.at("E-INDICATOR-CATEGORY", path, key=True, owner=owner.label, name=name, format=ctx.format.title,
+                             required="、".join(required))
         for name in suggested:
             if name not in present:
-                yield ctx.at("W-INDICATOR-CATEGORY", f"{owner.label}没有「{name}」", path, key=True)
+                yield ctx.at("W-INDICATOR-CATEGORY", path, "suggested", key=True, owner=owner.label, name=name)
         if "产出指标" in present and not any(level2(i) == "数量指标" for i in owner.indicators):
-            yield ctx.at("W-INDICATOR-CATEGORY", f"{owner.label}的产出指标中没有数量指标", path, key=True)
+            yield ctx.at("W-INDICATOR-CATEGORY", path, "quantity", key=True, owner=owner.label)
 
 
 RULES = [values, weights, costs, categories]

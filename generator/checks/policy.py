@@ -14,9 +14,8 @@ def sangong_growth(ctx: Context) -> Iterable[Finding]:
     for name in ("三公经费", *SANGONG_PARTS):
         change = changes.get(name)
         if change and change.direction == "增加":
-            yield ctx.at("W-SANGONG-GROWTH", f"{name} {show(change.current)} 万元，比上年 {show(change.prior)} 万元增加 "
-                         f"{plain(change.diff)} 万元", ("上年", "三公经费"), key=True,
-                         hint="“三公”经费原则上只减不增；如确需增加，请在「说明.三公经费.增减原因」中说明")
+            yield ctx.at("W-SANGONG-GROWTH", ("上年", "三公经费"), key=True, name=name, current=show(change.current),
+                         prior=show(change.prior), diff=plain(change.diff))
 
 
 RULES = [sangong_growth]

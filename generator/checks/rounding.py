@@ -97,10 +97,9 @@ def footing(ctx: Context) -> Iterable[Finding]:
         notes = [f"{p.label} 精确值 {plain(p.exact)}" if round2(p.exact) == p.printed else
                  f"{p.label} 按公布数列示 {show(p.printed)}（计算 {plain(p.exact)}）" for p in carriers]
         path = next((p.path(ctx.figures) for p in carriers if p.path(ctx.figures)), total.path(ctx.figures))
-        yield ctx.at("W-ROUNDING",
-                     f"{what}：各项按两位小数列示 {' + '.join(show(p.printed) for p in parts)} = {show(printed_sum)}，"
-                     f"合计列示 {show(total.printed)}，尾差 {plain(abs(printed_sum - total.printed))} 万元",
-                     path, hint="；".join(notes) + "。表中照此列示，不必手工调平" if notes else None)
+        yield ctx.at("W-ROUNDING", path, what=what, parts=" + ".join(show(p.printed) for p in parts),
+                     sum=show(printed_sum), total=show(total.printed), diff=plain(abs(printed_sum - total.printed)),
+                     notes="；".join(notes))
 
 
 RULES = [footing]

@@ -13,16 +13,17 @@ from . import Context
 
 
 def compare(ctx: Context, code: str, what: str, declared: Decimal, computed: Decimal, addends: int,
-            path: PathT, *, hint: str | None = None) -> Iterable[Finding]:
+            path: PathT, *, suggestion: str = "") -> Iterable[Finding]:
     """Declared vs computed: nothing when equal; a 尾差 warning within rounding tolerance; else `code`."""
     diff = declared - computed
     if diff == 0:
         return
-    detail = f"{what}：填报 {show(declared)}，按明细计算 {plain(computed)}，相差 {plain(abs(diff))} 万元"
+    params = {"what": what, "declared": show(declared), "computed": plain(computed), "diff": plain(abs(diff)),
+              "suggestion": suggestion}
     if abs(diff) <= tolerance(addends):
-        yield ctx.at("W-ROUNDING", detail + "（尾差）", path, hint=hint, key=True)
+        yield ctx.at("W-ROUNDING", path, "declared", key=True, **params)
     else:
-        yield ctx.at(code, detail, path, hint=hint, key=True)
+        yield ctx.at(code, path, key=True, **params)
 
 
 def project_sums(ctx: Context) -> Iterable[Finding]:
@@ -31,14 +32,15 @@ def project_sums(ctx: Context) -> Iterable[Finding]:
         if p.details:
             total = sum((d.amount for d in p.details), ZERO)
             yield from compare(ctx, "E-SUM-PROJECT", f"{where}金额与支出明细合计", p.amount, total, len(p.details),
-                               ("项目", i, "支出明细"), hint="核对各明细金额或项目金额")
+                               ("项目", i, "支出明细"), suggestion="核对各明细金额或项目金额")
         if p.economic:
             total = sum(p.economic.values(), ZERO)
             yield from compare(ctx, "E-SUM-PROJECT", f"{where}金额与经济科目分解合计", p.amount, total, len(p.economic),
                                ("项目", i, "经济科目"))
         base = p.total if p.total is not None else p.amount
         if p.total is not None and p.total < p.amount:
-            yield ctx.at("E-SUM-PROJECT", f"{where}总金额 {show(p.total)} 小于本年度金额 {show(p.amount)}", ("项目", i, "总金额"))
+            yield ctx.at("E-SUM-PROJECT", ("项目", i, "总金额"), "total", project=where, total=show(p.total),
+                         amount=show(p.amount))
         if p.fiscal is not None or p.other_funds is not None:
             funds = (p.fiscal or ZERO) + (p.other_funds or ZERO)
             yield from compare(ctx, "E-SUM-PROJECT", f"{where}{'总' if p.total is not None else ''}金额与财政拨款资金、其他资金之和",
@@ -50,8 +52,8 @@ def project_sums(ctx: Context) -> Iterable[Finding]:
                              ("fixed_assets", "固定资产采购金额")):
             value = getattr(p, field)
             if value is not None and value > base:
-                yield ctx.at("W-PROJECT-FUNDS", f"{where}{label} {show(value)} 大于项目{'总' if p.total is not None else ''}金额 {show(base)}",
-                             ("项目", i, label))
+                yield ctx.at("W-PROJECT-FUNDS", ("项目", i, label), project=where, field=label, value=show(value),
+                             whole="总" if p.total is not None else "", amount=show(base))
 
 
 def income_balance(ctx: Context) -> Iterable[Finding]:
@@ -68,12 +70,10 @@ def income_balance(ctx: Context) -> Iterable[Finding]:
         if income[fund] == spending[fund]:
             continue
         diff = income[fund] - spending[fund]
-        message = (f"{fund}资金收支不平衡：收入 {plain(income[fund])}，支出 {plain(spending[fund])}，"
-                   f"相差 {plain(abs(diff))} 万元")
         addends = len(fig.income_sources) + len(fig.carryover) + len(fig.ledger)
-        code = "W-ROUNDING" if abs(diff) <= tolerance(addends) else "E-BALANCE"
-        hint = "收入按来源填在「收入」下；支出按「资金来源」归集（未写的按单位唯一的收入来源或一般公共预算拨款）"
-        yield ctx.at(code, message + ("（尾差）" if code == "W-ROUNDING" else ""), ("收入",), hint=hint, key=True)
+        code, variant = ("W-ROUNDING", "balance") if abs(diff) <= tolerance(addends) else ("E-BALANCE", "")
+        yield ctx.at(code, ("收入",), variant, key=True, fund=fund, income=plain(income[fund]),
+                     spending=plain(spending[fund]), diff=plain(abs(diff)))
 
 
 def published(ctx: Context) -> Iterable[Finding]:
@@ -83,16 +83,15 @@ def published(ctx: Context) -> Iterable[Finding]:
         try:
             parse(p.figure)
         except ExprError as exc:
-            yield ctx.at("E-PUBLISHED-FIGURE", f"公布数的项「{p.figure}」无法识别：{exc}", path,
-                         hint="如「合计」「基本支出」「功能:201」「政府经济:50101」「功能:2010301&基本支出」")
+            yield ctx.at("E-PUBLISHED-FIGURE", path, figure=p.figure, reason=exc)
             continue
         computed = fig.value(p.figure)
         if computed is None:
-            yield ctx.at("E-PUBLISHED-FIGURE", f"公布数的项「{p.figure}」无法由规格算出（缺少相应科目）", path)
+            yield ctx.at("E-PUBLISHED-FIGURE", path, "unknown", figure=p.figure)
             continue
         yield from compare(ctx, "E-SUM-DECLARED", f"公布数「{p.figure}」", p.amount, computed,
                            max(2, len(fig.entries(p.figure))), ("公布数", i, "金额"),
-                           hint="文档按公布数列示；差额超出尾差时请核对明细")
+                           suggestion="文档按公布数列示；差额超出尾差时请核对明细")
 
 
 def staff(ctx: Context) -> Iterable[Finding]:
@@ -102,9 +101,9 @@ def staff(ctx: Context) -> Iterable[Finding]:
     if s.actual is not None and s.actual_groups:
         total = sum(g.count for g in s.actual_groups)
         if total != s.actual:
-            yield ctx.at("W-STAFF-SUM", f"实有人数 {s.actual} 人，构成合计 {total} 人", ("单位", "人员", "实有构成"))
+            yield ctx.at("W-STAFF-SUM", ("单位", "人员", "实有构成"), actual=s.actual, total=total)
     if s.authorized is not None and s.on_post is not None and s.on_post > s.authorized:
-        yield ctx.at("W-STAFF-SUM", f"在编 {s.on_post} 人多于编制 {s.authorized} 人", ("单位", "人员", "在编"))
+        yield ctx.at("W-STAFF-SUM", ("单位", "人员", "在编"), "on_post", on_post=s.on_post, authorized=s.authorized)
 
 
 def prior(ctx: Context) -> Iterable[Finding]:
@@ -122,17 +121,14 @@ def procurement(ctx: Context) -> Iterable[Finding]:
     fig = ctx.figures
     total = fig.procurement()["合计"]
     if ctx.spec.procurement and fig.total is not None and total > fig.total:
-        yield ctx.at("E-PROCUREMENT", f"政府采购预算 {show(total)} 万元大于支出预算合计 {show(fig.total)} 万元",
-                     ("政府采购",), key=True)
+        yield ctx.at("E-PROCUREMENT", ("政府采购",), key=True, procurement=show(total), total=show(fig.total))
 
 
 def carryover_assigned(ctx: Context) -> Iterable[Finding]:
     """Formats that show 上年结转 by expenditure need to know which lines it pays for."""
     carried = sum(ctx.figures.carryover.values(), ZERO)
     if ctx.format.rule("结转须标注") and carried and not any(e.carryover for e in ctx.figures.ledger):
-        yield ctx.at("W-CARRYOVER-UNASSIGNED", f"收入中有上年结转 {show(carried)} 万元，但没有一行支出标注由上年结转安排",
-                     ("收入", "上年结转"), key=True,
-                     hint="在由结转资金安排的基本支出行或项目上写「上年结转: 是」，收入总表才能按支出列示结转")
+        yield ctx.at("W-CARRYOVER-UNASSIGNED", ("收入", "上年结转"), key=True, amount=show(carried))
 
 
 RULES = [project_sums, income_balance, published, staff, prior, procurement, carryover_assigned]

@@ -188,6 +188,5 @@ def check_docx(data: bytes, spec: Spec | None = None) -> list[Statement]:
 def narrative_findings(name: str, data: bytes, spec: Spec, file: str | None = None) -> list[Finding]:
     """E-NARRATIVE-SUM for each sentence of a rendered document (`name`, .docx bytes) whose listed parts do
     not add up to their total: the engine's error, not the spec's — such a document must not be published."""
-    return [finding("E-NARRATIVE-SUM", f"{name}：{s.message()}", file=file,
-                    hint="句中列出的各项应是同一个总数的组成。这是模板或程序的错误，不是规格的错误，请连同规格报告")
+    return [finding("E-NARRATIVE-SUM", file=file, document=name, detail=s.message())
             for s in check_docx(data, spec) if s.status == "不平"]

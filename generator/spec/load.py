@@ -28,7 +28,7 @@ def load_spec(path: Path) -> Loaded:
     if doc.data is None:
         return out
     if not isinstance(doc.data, dict):
-        out.findings.append(doc.at("E-SCHEMA-TYPE", "规格文件的顶层应为「键: 值」映射（以 年度、单位 等键开头）", ()))
+        out.findings.append(doc.at("E-SCHEMA-TYPE", (), "top"))
         return out
     unit = doc.data.get("金额单位")
     try:
@@ -45,36 +45,33 @@ _TYPE_WORDS = {
 }
 
 
-def _schema_finding(doc: Document, err: dict[str, Any]) -> Finding:
+def _schema_finding(doc: Document, err: Any) -> Finding:
     loc: tuple = tuple(err["loc"])
     kind: str = err["type"]
     ctx = err.get("ctx") or {}
     label = _label(loc)
     got = err.get("input")
+    if kind == "yusuan":  # our own validators say which finding (model._refuse)
+        return doc.at(ctx["code"], loc, ctx["variant"], label=label, **ctx["params"])
     if kind == "missing":
         typo = difflib.get_close_matches(str(loc[-1]), list(got) if isinstance(got, dict) else [], n=1, cutoff=0.4)
-        return doc.at("E-SCHEMA-MISSING", f"缺少必填项「{loc[-1]}」" + (f"（在「{_label(loc[:-1])}」中）" if loc[:-1] else ""),
-                      loc[:-1], key=True, hint=f"「{typo[0]}」是否为「{loc[-1]}」的笔误？" if typo else None)
+        return doc.at("E-SCHEMA-MISSING", loc[:-1], key=True, name=loc[-1],
+                      within=f"（在「{_label(loc[:-1])}」中）" if loc[:-1] else "",
+                      suggestion=f"「{typo[0]}」是否为「{loc[-1]}」的笔误？" if typo else "")
     if kind == "extra_forbidden":
         known = _aliases_at(loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.4)
-        hint = f"是否想写「{guess[0]}」？" if guess else ("此处可用的键：" + "、".join(known) if known else None)
-        return doc.at("E-SCHEMA-UNKNOWN-KEY", f"未知的键「{loc[-1]}」", loc, hint=hint, key=True)
-    if kind.startswith("amount_"):
-        code = {"amount_unit": "E-AMOUNT-UNIT", "amount_negative": "E-AMOUNT-NEGATIVE",
-                "amount_precision": "E-AMOUNT-PRECISION"}.get(kind, "E-AMOUNT-FORMAT")
-        return doc.at(code, f"{label}：{err['msg']}", loc, hint=ctx.get("hint") or None)
-    if kind in ("number_format", "date_format", "flag"):
-        return doc.at("E-SCHEMA-TYPE", f"{label}：{err['msg']}", loc, hint=ctx.get("hint") or None)
+        suggestion = f"是否想写「{guess[0]}」？" if guess else ("此处可用的键：" + "、".join(known) if known else "")
+        return doc.at("E-SCHEMA-UNKNOWN-KEY", loc, key=True, name=loc[-1], suggestion=suggestion)
     if kind == "literal_error":
-        return doc.at("E-SCHEMA-ENUM", f"{label}：「{got}」不是可选值", loc,
-                      hint="可选：" + str(ctx.get("expected", "")).replace("'", ""))
+        return doc.at("E-SCHEMA-ENUM", loc, label=label, got=got,
+                      choices=str(ctx.get("expected", "")).replace("'", ""))
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return doc.at("E-SCHEMA-RANGE", f"{label}：「{got}」超出范围（{err['msg']}）", loc)
+        return doc.at("E-SCHEMA-RANGE", loc, label=label, got=got, detail=err["msg"])
     if kind in _TYPE_WORDS:
-        shown = "空" if got is None else f"「{_short(got)}」"
-        return doc.at("E-SCHEMA-TYPE", f"{label} 应为{_TYPE_WORDS[kind]}，实际为{shown}", loc)
-    return doc.at("E-SCHEMA-TYPE", f"{label}：{err['msg']}", loc)
+        return doc.at("E-SCHEMA-TYPE", loc, label=label, expected=_TYPE_WORDS[kind],
+                      got="空" if got is None else f"「{_short(got)}」")
+    return doc.at("E-SCHEMA-TYPE", loc, "detail", label=label, detail=err["msg"])
 
 
 def _short(value: Any) -> str:

@@ -22,33 +22,38 @@ from ..money import WAN, AmountError, parse_decimal
 _AMOUNT_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^[+-]?\d+(\.\d+)?$"}]}
 
 
+def _refuse(code: str, variant: str, **params: str) -> PydanticCustomError:
+    """A value the model refuses: the finding `code` and its message `variant` (registry) travel in the
+    error's context; load.py turns them into the finding."""
+    return PydanticCustomError("yusuan", "{code}", {"code": code, "variant": variant, "params": params})
+
+
 def _amount(value: Any, info: ValidationInfo) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise PydanticCustomError("amount_format", "应为金额数字，实际为 {got}", {"got": type(value).__name__})
+        raise _refuse("E-AMOUNT-FORMAT", "type", got=type(value).__name__)
     try:
         amount = parse_decimal(str(value))
     except AmountError as exc:
-        raise PydanticCustomError(f"amount_{exc.kind}", exc.message, {"hint": exc.hint or ""}) from None
+        raise _refuse("E-AMOUNT-UNIT" if exc.kind == "unit" else "E-AMOUNT-FORMAT", exc.variant, **exc.params) from None
     if amount < 0:
-        raise PydanticCustomError("amount_negative", "金额「{text}」为负数", {"text": str(value),
-                                  "hint": "预算金额不能为负；调减请在上年对比中体现"})
+        raise _refuse("E-AMOUNT-NEGATIVE", "", text=str(value))
     in_yuan = (info.context or {}).get("unit") == "元"
-    decimals = -amount.as_tuple().exponent if amount.as_tuple().exponent < 0 else 0
+    exponent = amount.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if decimals > (2 if in_yuan else 6):
-        raise PydanticCustomError("amount_precision", "金额「{text}」的小数位超过了「分」", {
-            "text": str(value), "hint": "元最多两位小数，万元最多六位小数"})
+        raise _refuse("E-AMOUNT-PRECISION", "", text=str(value))
     return amount / WAN if in_yuan else amount
 
 
 def _number(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise PydanticCustomError("number_format", "应为数字")
+        raise _refuse("E-SCHEMA-TYPE", "number_type")
     try:
         return parse_decimal(str(value), what="数值")
     except AmountError as exc:
-        raise PydanticCustomError("number_format", exc.message, {"hint": exc.hint or ""}) from None
+        raise _refuse("E-SCHEMA-TYPE", exc.variant, **exc.params) from None
 
 
 def _flag(value: Any) -> bool:
@@ -57,7 +62,7 @@ def _flag(value: Any) -> bool:
         return True
     if text in {"否", "false", "no", "n", "0", "×"}:
         return False
-    raise PydanticCustomError("flag", "应填「是」或「否」，实际为「{text}」", {"text": str(value)})
+    raise _refuse("E-SCHEMA-TYPE", "flag", text=str(value))
 
 
 def _text(value: str) -> str:
@@ -68,11 +73,11 @@ def _date(value: Any) -> dt.date:
     text = str(value).strip()
     m = re.fullmatch(r"([0-9]{4})[-/.年]\s*([0-9]{1,2})[-/.月]\s*([0-9]{1,2})日?", text)
     if not m:
-        raise PydanticCustomError("date_format", "日期「{text}」无法识别", {"text": text, "hint": "写作 2023-04-15"})
+        raise _refuse("E-SCHEMA-TYPE", "date", text=text)
     try:
         return dt.date(*map(int, m.groups()))
     except ValueError:
-        raise PydanticCustomError("date_format", "日期「{text}」不存在", {"text": text, "hint": "写作 2023-04-15"})
+        raise _refuse("E-SCHEMA-TYPE", "no_date", text=text) from None
 
 
 Money = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema({**_AMOUNT_SCHEMA, "description": "金额（默认万元）"})]

@@ -52,11 +52,11 @@ class Document:
                 return _pos(hit)
         return None
 
-    def at(self, code: str, message: str, path: PathT, *, hint: str | None = None, key: bool = False) -> Finding:
-        """A finding located at `path` in this document."""
+    def at(self, code: str, path: PathT, variant: str = "", /, *, key: bool = False, **params: Any) -> Finding:
+        """A finding located at `path` in this document (at its key with `key`)."""
         p = self.pos(path, key=key)
-        return finding(code, message, hint=hint, file=self.file, line=p.line if p else None,
-                       column=p.column if p else None, path=format_path(path))
+        return finding(code, variant, file=self.file, line=p.line if p else None,
+                       column=p.column if p else None, path=format_path(path), **params)
 
 
 _PROBLEMS = {
@@ -94,17 +94,15 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = "请用 UTF-8 编码保存（记事本/WPS：另存为 → 编码选 UTF-8）"
+        guess = ""
         try:
             raw.decode("gb18030")
-            hint = "文件看起来是 GBK/GB18030 编码；" + hint
+            guess = "文件看起来是 GBK/GB18030 编码；"
         except UnicodeDecodeError:
             pass
-        return None, finding("E-FILE-ENCODING", f"文件不是 UTF-8 编码（第 {line} 行第 {column} 列起无法解码）",
-                             hint=hint, file=file, line=line, column=column)
+        return None, finding("E-FILE-ENCODING", file=file, line=line, column=column, guess=guess)
     if "\x00" in text:
-        return None, finding("E-FILE-ENCODING", "文件含有 NUL 字符，不是文本文件（可能是 UTF-16 或二进制文件）",
-                             hint="请用 UTF-8 编码保存为纯文本 YAML", file=file, line=1, column=1)
+        return None, finding("E-FILE-ENCODING", "nul", file=file, line=1, column=1)
     return text, None
 
 
@@ -115,7 +113,7 @@ def read_document(path: Path) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        doc.findings.append(finding("E-FILE-NOT-FOUND", f"无法读取文件：{exc.strerror or exc}", file=file))
+        doc.findings.append(finding("E-FILE-NOT-FOUND", "unreadable", file=file, reason=exc.strerror or exc))
         return doc
     text, problem = _decode(raw, file)
     if problem:
@@ -163,21 +161,19 @@ def parse_text(doc: Document) -> Document:
         doc.findings.extend(s.finding(doc.file) for s in slips)
         if not (mark and any(s.line <= mark.line for s in slips)):  # else a full-width slip is the likely cause
             doc.findings.append(finding(
-                "E-YAML-SYNTAX", _translate(exc.problem, exc.context), file=doc.file,
-                line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None))
+                "E-YAML-SYNTAX", file=doc.file, line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None, problem=_translate(exc.problem, exc.context)))
         return doc
     except yaml.YAMLError as exc:  # reader errors: control characters etc.
-        doc.findings.append(finding("E-YAML-SYNTAX", f"YAML 无法读取：{exc}", file=doc.file))
+        doc.findings.append(finding("E-YAML-SYNTAX", "unreadable", file=doc.file, reason=exc))
         return doc
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        doc.findings.append(finding("E-FILE-EMPTY", "文件是空的（没有任何内容）", file=doc.file, line=1, column=1,
-                                    hint="从 examples/ 中复制一份示例规格开始填写"))
+        doc.findings.append(finding("E-FILE-EMPTY", file=doc.file, line=1, column=1))
         return doc
     if len(nodes) > 1:
         mark = nodes[1].start_mark
-        doc.findings.append(finding("E-YAML-MULTIDOC", "一个文件只能写一个单位一年的规格，这里出现了第二个文档（---）",
-                                    file=doc.file, line=mark.line + 1, column=mark.column + 1))
+        doc.findings.append(finding("E-YAML-MULTIDOC", file=doc.file, line=mark.line + 1, column=mark.column + 1))
     walker = _Walker(doc)
     walker.text_node(nodes[0])
     data = walker.value(nodes[0], ())
@@ -209,16 +205,14 @@ class _Slip:
     text: str  # the line
 
     def finding(self, file: str) -> Finding:
+        where = {"file": file, "line": self.line + 1, "column": self.column + 1}
         if self.text[self.column] == "　":
-            message, hint = "行首缩进中有全角空格（U+3000），YAML 不把它当作缩进，而把它读成文字", \
-                "删除全角空格，改用半角空格缩进，与同级的键对齐"
-        else:
-            key = self.text[self.start:self.column].strip()
-            rest = re.split(r"\s#", self.text[self.column + 1:self.end])[0].strip()
-            rest = rest if len(rest) <= 20 else rest[:20] + "…"
-            message = f"「{key}」后的冒号是全角「：」：YAML 只认半角冒号「:」，这里没有被读成「键: 值」"
-            hint = f"改为半角冒号加一个空格：「{key}: {rest}」" if rest else f"改为半角冒号：「{key}:」"
-        return finding("E-YAML-SYNTAX", message, hint=hint, file=file, line=self.line + 1, column=self.column + 1)
+            return finding("E-YAML-SYNTAX", "fullwidth_space", **where)
+        key = self.text[self.start:self.column].strip()
+        rest = re.split(r"\s#", self.text[self.column + 1:self.end])[0].strip()
+        rest = rest if len(rest) <= 20 else rest[:20] + "…"
+        example = f"加一个空格：「{key}: {rest}」" if rest else f"：「{key}:」"
+        return finding("E-YAML-SYNTAX", "fullwidth_colon", **where, name=key, example=example)
 
 
 def _leading_space(n: int, text: str, at: int) -> _Slip | None:
@@ -360,7 +354,7 @@ class _Walker:
     def value(self, node: yaml.Node, path: PathT) -> Any:
         self.doc.values.setdefault(path, self.mark(node))
         if id(node) in self.active:
-            self.doc.findings.append(self.doc.at("E-YAML-SYNTAX", "锚点引用了自身（循环别名）", path))
+            self.doc.findings.append(self.doc.at("E-YAML-SYNTAX", path, "self_alias"))
             return None
         self.active.add(id(node))
         try:
@@ -386,7 +380,7 @@ class _Walker:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.doc.findings.append(finding(
-                    "E-YAML-SYNTAX", "键必须是一段文字，不能是列表或映射", file=self.doc.file,
+                    "E-YAML-SYNTAX", "key_not_text", file=self.doc.file,
                     line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1))
                 continue
             key = key_node.value
@@ -394,9 +388,8 @@ class _Walker:
             if key in out:
                 first = _pos(self.doc.keys[child])
                 self.doc.findings.append(finding(
-                    "E-YAML-DUPLICATE-KEY", f"键「{key}」重复出现（第 {first.line} 行已写过），后一个值被忽略",
-                    hint="删除或合并重复的键", file=self.doc.file, line=key_node.start_mark.line + 1,
-                    column=key_node.start_mark.column + 1, path=format_path(child)))
+                    "E-YAML-DUPLICATE-KEY", file=self.doc.file, line=key_node.start_mark.line + 1,
+                    column=key_node.start_mark.column + 1, path=format_path(child), name=key, first=first.line))
                 continue
             self.doc.keys.setdefault(child, self.mark(key_node))
             out[key] = self.value(value_node, child)
