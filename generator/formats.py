@@ -10,10 +10,12 @@ from __future__ import annotations
 import importlib.resources
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import yaml
 
@@ -131,6 +133,10 @@ class Format:
     def template(self, document: dict) -> Path:
         return self.files[document["模板"]][0]
 
+    def table_names(self) -> set[str]:
+        """The tables (worksheets) the format's workbooks print: what a 公布数 may name in its 表."""
+        return {name for path, _ in self.files.values() if path.suffix == ".xlsx" for name in sheet_names(path)}
+
     def sources(self) -> list[Path]:
         """Every file the format's outputs depend on: its YAML and its templates."""
         return [p for p in (self.path, *(path for path, _ in self.files.values())) if p is not None]
@@ -161,3 +167,11 @@ def _load_format(templates: Templates, name: str) -> Format:
         files[relative] = found
     return Format(name=name, title=str(data.get("名称", name)), rules=data.get("规则") or {}, path=path, layer=layer,
                   documents=documents, files=files)
+
+
+@lru_cache(maxsize=256)
+def sheet_names(path: Path) -> tuple[str, ...]:
+    """A workbook's worksheet names, read from its workbook part only."""
+    with zipfile.ZipFile(path) as zf:
+        root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    return tuple(el.get("name", "") for el in root.iter() if el.tag.endswith("}sheet"))

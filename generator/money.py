@@ -12,6 +12,7 @@ WAN = Decimal(10000)  # 元 per 万元
 # ASCII digits only, as the JSON Schema's pattern reads: Python's \d and Decimal() would also take ７５０ or ٧٥٠.
 _PLAIN = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 _NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
+MAX_DIGITS = 15  # of an amount's whole part: 10¹⁵ 元 is far beyond any budget, and sums stay exact in 28 digits
 
 
 class AmountError(ValueError):
@@ -29,6 +30,8 @@ def parse_decimal(text: str, *, what: str = "金额") -> Decimal:
     if raw == "":
         raise AmountError("format", "empty", what=what)
     if _PLAIN.match(raw):
+        if len(raw.lstrip("+-").split(".")[0].lstrip("0")) > MAX_DIGITS:
+            raise AmountError("format", "too_large", what=what, text=raw, digits=str(MAX_DIGITS))
         return Decimal(raw)
     if re.fullmatch(r"[+-]?[0-9,，]+(\.[0-9]+)?", raw):
         raise AmountError("format", "thousands", what=what, text=raw, plain=re.sub(r"[,，]", "", raw))

@@ -44,14 +44,26 @@ def print_findings(console: Console, findings: Iterable[Finding], files: Iterabl
             if f.line and lines:
                 around = 2 if f.code == "E-YAML-SYNTAX" else 0
                 for n in range(max(1, f.line - around), min(len(lines), f.line + around) + 1):
-                    console.print(f"    [dim]{n:>5} |[/] {escape(lines[n - 1])}", highlight=False, soft_wrap=True)
+                    text, col = _window(lines[n - 1], f.column or 1 if n == f.line else 1)
+                    console.print(f"    [dim]{n:>5} |[/] {escape(text)}", highlight=False, soft_wrap=True)
                     if n == f.line:
-                        col = f.column or 1
-                        pad = sum(2 if ord(ch) > 0x2E7F else 1 for ch in lines[n - 1][: col - 1])
+                        pad = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text[: col - 1])
                         console.print(f"    [dim]      |[/] {' ' * pad}[red]^[/]", soft_wrap=True)
             if f.hint:
                 console.print(f"           [cyan]提示：{escape(f.hint)}[/]", soft_wrap=True)
         console.print()
+
+
+SHOWN = 160  # characters of a source line shown around the column a finding points at
+
+
+def _window(line: str, column: int) -> tuple[str, int]:
+    """A long line cut to SHOWN characters around `column` (… where cut), and the column within the cut."""
+    if len(line) <= SHOWN:
+        return line, column
+    start = max(0, min(column - 1 - SHOWN // 2, len(line) - SHOWN))
+    cut = line[start:start + SHOWN]
+    return ("…" if start else "") + cut + ("…" if start + SHOWN < len(line) else ""), column - start + (1 if start else 0)
 
 
 def summary(findings: list[Finding], files: int) -> str:

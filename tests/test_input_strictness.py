@@ -97,7 +97,7 @@ def test_flow_comma_is_rejoined_into_the_number_typed():
 
 def test_flow_comma_that_is_not_a_thousands_group_is_left_alone():
     doc = parsed("a: {x: 10, 30227}\nb: {x: 10,30227}\nc: {x: 12,5}\nd: [1,250]\n")
-    assert doc.data == {"a": {"x": "10", "30227": ""}, "b": {"x": "10", "30227": ""}, "c": {"x": "12", "5": ""},
+    assert doc.data == {"a": {"x": "10", "30227": None}, "b": {"x": "10", "30227": None}, "c": {"x": "12", "5": None},
                         "d": ["1", "250"]}
 
 

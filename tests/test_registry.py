@@ -38,11 +38,11 @@ def test_severity_follows_the_prefix_and_every_text_is_a_template():
 
 def test_a_finding_is_made_from_its_template_and_keeps_its_parameters():
     f = finding("E-SUM-PROJECT", file="a.yaml", line=3, what="项目「甲」金额与支出明细合计", declared="48.00",
-                computed="42.00", diff="6.00", suggestion="核对各明细金额或项目金额")
+                computed="42.00", diff="6.00", unit="万元", suggestion="核对各明细金额或项目金额")
     assert f.message == "项目「甲」金额与支出明细合计：填报 48.00，按明细计算 42.00，相差 6.00 万元"
     assert f.hint == "核对各明细金额或项目金额" and f.severity == "error"
     assert f.to_dict()["params"]["declared"] == "48.00"
-    assert finding("E-SUM-PROJECT", what="x", declared="1", computed="2", diff="1").hint is None  # empty hint: none
+    assert finding("E-SUM-PROJECT", what="x", declared="1", computed="2", diff="1", unit="元").hint is None  # no hint
 
 
 def test_check_json_carries_parameters():
@@ -50,7 +50,7 @@ def test_check_json_carries_parameters():
     f = next(f for f in json.loads(result.output)["files"][0]["findings"] if f["code"] == "E-SUM-PROJECT")
     assert f["params"] == {
         "what": "项目「项目甲」金额与支出明细合计", "declared": "48.00", "computed": "42.00", "diff": "6.00",
-        "suggestion": "核对各明细金额或项目金额"}
+        "unit": "万元", "suggestion": "核对各明细金额或项目金额"}
 
 
 def test_readme_table_is_generated_from_the_registry():

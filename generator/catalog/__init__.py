@@ -7,7 +7,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -76,12 +76,14 @@ def split_ref(text: str) -> tuple[str | None, str | None]:
     return m.group(1), m.group(2) or None
 
 
+def name_key(name: str) -> str:
+    """A name as names are compared: regardless of full/half-width forms, quotes and spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name).translate(_QUOTES))
+
+
 def same_name(a: str, b: str) -> bool:
-    """Names compare equal regardless of full/half-width forms and spaces: 维修(护)费 == 维修（护）费."""
-    def norm(s: str) -> str:
-        s = unicodedata.normalize("NFKC", s).translate(_QUOTES)
-        return re.sub(r"\s+", "", s)
-    return norm(a) == norm(b)
+    """维修(护)费 == 维修（护）费."""
+    return name_key(a) == name_key(b)
 
 
 class Catalog:
@@ -131,7 +133,14 @@ class Catalog:
                       key=lambda c: c.code)
 
     def by_name(self, kind: str, name: str) -> list[Code]:
-        return [c for c in self.codes.values() if c.kind == kind and same_name(c.name, name)]
+        return self._names.get((kind, name_key(name)), [])
+
+    @cached_property
+    def _names(self) -> dict[tuple[str, str], list[Code]]:
+        index: dict[tuple[str, str], list[Code]] = {}
+        for c in self.codes.values():
+            index.setdefault((c.kind, name_key(c.name)), []).append(c)
+        return index
 
 
 def _valid(row: dict[str, str], edition: int) -> bool:

@@ -5,6 +5,7 @@ never stops the others."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -13,6 +14,7 @@ from ..catalog.local import find_local_file, load_local
 from ..figures import Figures
 from ..findings import Finding, PathT, finding
 from ..formats import DEFAULT, Format, FormatError, UnknownFormat, templates_for
+from ..money import WAN, ZERO, plain, tolerance
 from ..spec.load import Loaded, load_spec
 from ..spec.model import Spec
 from ..spec.yamlsrc import Document
@@ -28,6 +30,16 @@ class Context:
 
     def at(self, code: str, path: PathT, variant: str = "", /, *, key: bool = False, **params: Any) -> Finding:
         return self.doc.at(code, path, variant, key=key, **params)
+
+    def amounts(self, **values: Decimal) -> dict[str, str]:
+        """Amounts for a message, in the unit the spec is written in (万元 two decimals, or 元), with `unit`."""
+        if self.spec.money_unit == "元":
+            return {**{k: plain(v * WAN) for k, v in values.items()}, "unit": "元"}
+        return {**{k: plain(v) for k, v in values.items()}, "unit": "万元"}
+
+    def tolerance(self, addends: int) -> Decimal:
+        """How far a declared sum may miss its parts by rounding: amounts typed in 元 are exact, so not at all."""
+        return ZERO if self.spec.money_unit == "元" else tolerance(addends)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Iterable
 from ..figures import ExprError, parse
 from ..findings import Finding, PathT
 from ..ledger import FUNDS, GENERAL_PARTS, INCOME_FIELDS
-from ..money import ZERO, plain, show, tolerance
+from ..money import ZERO, plain, show
 from . import Context
 
 
@@ -18,9 +18,8 @@ def compare(ctx: Context, code: str, what: str, declared: Decimal, computed: Dec
     diff = declared - computed
     if diff == 0:
         return
-    params = {"what": what, "declared": show(declared), "computed": plain(computed), "diff": plain(abs(diff)),
-              "suggestion": suggestion}
-    if abs(diff) <= tolerance(addends):
+    params = {"what": what, **ctx.amounts(declared=declared, computed=computed, diff=abs(diff)), "suggestion": suggestion}
+    if abs(diff) <= ctx.tolerance(addends):
         yield ctx.at("W-ROUNDING", path, "declared", key=True, **params)
     else:
         yield ctx.at(code, path, key=True, **params)
@@ -71,9 +70,9 @@ def income_balance(ctx: Context) -> Iterable[Finding]:
             continue
         diff = income[fund] - spending[fund]
         addends = len(fig.income_sources) + len(fig.carryover) + len(fig.ledger)
-        code, variant = ("W-ROUNDING", "balance") if abs(diff) <= tolerance(addends) else ("E-BALANCE", "")
-        yield ctx.at(code, ("收入",), variant, key=True, fund=fund, income=plain(income[fund]),
-                     spending=plain(spending[fund]), diff=plain(abs(diff)))
+        code, variant = ("W-ROUNDING", "balance") if abs(diff) <= ctx.tolerance(addends) else ("E-BALANCE", "")
+        yield ctx.at(code, ("收入",), variant, key=True, fund=fund,
+                     **ctx.amounts(income=income[fund], spending=spending[fund], diff=abs(diff)))
 
 
 def published(ctx: Context) -> Iterable[Finding]:
@@ -92,6 +91,21 @@ def published(ctx: Context) -> Iterable[Finding]:
         yield from compare(ctx, "E-SUM-DECLARED", f"公布数「{p.figure}」", p.amount, computed,
                            max(2, len(fig.entries(p.figure))), ("公布数", i, "金额"),
                            suggestion="文档按公布数列示；差额超出尾差时请核对明细")
+    names = ctx.format.table_names()
+    for i, p in enumerate(ctx.spec.published):
+        for j, table in enumerate(p.tables):
+            if table not in names:
+                yield ctx.at("W-PUBLISHED-TABLE", ("公布数", i, "表", j), table=table, format=ctx.format.name,
+                             suggestion=("本格式的表：" + "、".join(sorted(names))) if names else "本格式没有工作簿")
+
+
+def projects(ctx: Context) -> Iterable[Finding]:
+    """Two projects with one name print as one in every form that lists them by name."""
+    first: dict[str, int] = {}
+    for i, p in enumerate(ctx.spec.projects):
+        if p.name in first:
+            yield ctx.at("W-PROJECT-DUPLICATE", ("项目", i, "名称"), name=p.name, first=first[p.name] + 1, this=i + 1)
+        first.setdefault(p.name, i)
 
 
 def staff(ctx: Context) -> Iterable[Finding]:
@@ -131,4 +145,4 @@ def carryover_assigned(ctx: Context) -> Iterable[Finding]:
         yield ctx.at("W-CARRYOVER-UNASSIGNED", ("收入", "上年结转"), key=True, amount=show(carried))
 
 
-RULES = [project_sums, income_balance, published, staff, prior, procurement, carryover_assigned]
+RULES = [project_sums, projects, income_balance, published, staff, prior, procurement, carryover_assigned]

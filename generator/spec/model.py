@@ -65,6 +65,14 @@ def _flag(value: Any) -> bool:
     raise _refuse("E-SCHEMA-TYPE", "flag", text=str(value))
 
 
+def _name(value: str) -> str:
+    """A name (or other required text) must say something: surrounding blanks are typing, not content."""
+    text = value.strip()
+    if not text:
+        raise _refuse("E-SCHEMA-BLANK", "")
+    return text
+
+
 def _text(value: str) -> str:
     return value.rstrip("\n")  # a YAML block scalar's final newline is layout, not content
 
@@ -84,6 +92,7 @@ Money = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema({**_AMOUNT_S
 Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema(_AMOUNT_SCHEMA)]
 Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"enum": ["是", "否", True, False]})]
 Text = Annotated[str, AfterValidator(_text)]
+Name = Annotated[str, AfterValidator(_name)]
 Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "description": "日期，如 2023-04-15"})]
 Code = Annotated[str, Field(description="科目编码，可带名称，如「2010301 行政运行」")]
 Count = Annotated[int, Field(ge=0)]
@@ -107,7 +116,7 @@ Source = Literal[SOURCE_NAMES]  # type: ignore[valid-type]
 
 
 class StaffGroup(Model):
-    category: str = F("类别")
+    category: Name = F("类别")
     count: Count = F("人数")
     measure: str = F("量词", "说明中人数的量词，默认「人」（如「名」）", default="人")
 
@@ -128,7 +137,7 @@ class Vehicles(Model):
 
 
 class Unit(Model):
-    name: str = F("名称", "单位全称，如「株洲市石峰区学林街道办事处」")
+    name: Name = F("名称", "单位全称，如「株洲市石峰区学林街道办事处」")
     code: str | None = F("编码", "单位编码", default=None)
     department: str | None = F("主管部门", default=None)
     department_code: str | None = F("主管部门编码", default=None)
@@ -208,7 +217,7 @@ class Indicator(Model):
 class DetailLine(Model):
     """支出明细及测算说明."""
 
-    item: Text = F("内容", "支出内容简介")
+    item: Name = F("内容", "支出内容简介")
     detail: Text | None = F("明细", "支出明细", default=None)
     amount: Money = F("金额")
     basis: Text | None = F("测算依据", "支出测算依据及过程说明", default=None)
@@ -222,7 +231,7 @@ class SummaryGoals(Model):
 
 
 class Project(Model):
-    name: str = F("名称")
+    name: Name = F("名称")
     code: str | None = F("编码", default=None)
     category: str | None = F("类别", "项目类别/类型，如 一般性项目、专项、政府投资项目", default=None)
     program: str | None = F("一级项目", "所属一级项目名称", default=None)
@@ -261,7 +270,7 @@ class Project(Model):
 class Program(Model):
     """一级项目 of the 主管部门 whose 绩效目标表 the unit publishes (重庆 一般性项目/重点专项). Not in the ledger."""
 
-    name: str = F("名称")
+    name: Name = F("名称")
     kind: str | None = F("类型", "一般性项目 或 重点专项", default=None)
     issuer: str | None = F("编制单位", default=None)
     department: str | None = F("业务主管部门", default=None)
@@ -273,7 +282,7 @@ class Program(Model):
 
 
 class KeyTask(Model):
-    item: Text = F("事项")
+    item: Name = F("事项")
     owner: str | None = F("责任单位", default=None)
     goal: Text | None = F("目标", default=None)
 
@@ -302,7 +311,7 @@ class ProcurementItem(Model):
 
 
 class ServiceItem(Model):
-    project: str = F("项目", "购买服务项目名称")
+    project: Name = F("项目", "购买服务项目名称")
     detail: str | None = F("具体项目", default=None)
     fund_project: str | None = F("资金项目", default=None)
     amount: Money = F("金额")

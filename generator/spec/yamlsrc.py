@@ -59,31 +59,35 @@ class Document:
                        column=p.column if p else None, path=format_path(path), **params)
 
 
+# PyYAML's wording of a syntax error → the registry's E-YAML-SYNTAX variant that says it in Chinese.
 _PROBLEMS = {
-    "mapping values are not allowed here": "此处不能出现「键: 值」：可能缺少缩进、漏了引号，或冒号后少了空格",
-    "could not find expected ':'": "找不到应有的冒号「:」",
-    "found character '\\t' that cannot start any token": "YAML 不能用制表符（Tab）缩进，请改用空格",
-    "found undefined alias": "引用了未定义的锚点（*别名）",
-    "found unexpected end of stream": "文件意外结束：引号或括号没有闭合",
-    "found unknown escape character": "双引号字符串中有无法识别的转义符「\\」，可改用单引号",
-    "did not find expected key": "缩进不一致或缺少冒号，找不到应有的键",
-    "did not find expected '-' indicator": "列表项的缩进不一致，找不到应有的「-」",
-    "did not find expected node content": "此处缺少内容",
-    "found a tab character that violates indentation": "YAML 不能用制表符（Tab）缩进，请改用空格",
-    "expected <block end>, but found": "缩进不一致：此行与上文的层级对不上",
-    "found unexpected ':'": "出现了多余的冒号「:」，含冒号的文字请加引号",
-    "while scanning a quoted scalar": "引号没有闭合",
-    "found character '@' that cannot start any token": "「@」不能作为文字开头，请给这段文字加引号",
-    "found character '`' that cannot start any token": "「`」不能作为文字开头，请给这段文字加引号",
+    "mapping values are not allowed here": "mapping_values",
+    "could not find expected ':'": "no_colon",
+    "found character '\\t' that cannot start any token": "tab",
+    "found a tab character that violates indentation": "tab",
+    "found undefined alias": "undefined_alias",
+    "found unexpected end of stream": "end_of_stream",
+    "found unknown escape character": "escape",
+    "did not find expected key": "no_key",
+    "did not find expected '-' indicator": "no_dash",
+    "did not find expected node content": "no_content",
+    "expected <block end>, but found": "indentation",
+    "found unexpected ':'": "extra_colon",
+    "while scanning a quoted scalar": "quote",
+    "found character '@' that cannot start any token": "at_sign",
+    "found character '`' that cannot start any token": "backtick",
+    "while scanning an anchor": "anchor_name",
+    "while scanning an alias": "anchor_name",
 }
 
 
-def _translate(problem: str | None, context: str | None) -> str:
+def _syntax(problem: str | None, context: str | None) -> tuple[str, dict[str, str]]:
+    """The E-YAML-SYNTAX variant and parameters for PyYAML's description of a syntax error."""
     text = " ".join(x for x in (context, problem) if x)
-    for en, zh in _PROBLEMS.items():
+    for en, variant in _PROBLEMS.items():
         if en in text:
-            return zh
-    return f"YAML 语法错误（{text}）"
+            return variant, {}
+    return "", {"problem": text}
 
 
 def _decode(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
@@ -101,8 +105,10 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, Finding | None]:
         except UnicodeDecodeError:
             pass
         return None, finding("E-FILE-ENCODING", file=file, line=line, column=column, guess=guess)
-    if "\x00" in text:
-        return None, finding("E-FILE-ENCODING", "nul", file=file, line=1, column=1)
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        return None, finding("E-FILE-ENCODING", "nul", file=file, line=line, column=nul - text.rfind("\n", 0, nul))
     return text, None
 
 
@@ -111,6 +117,10 @@ def read_document(path: Path) -> Document:
     file = str(path)
     doc = Document(file=file, text="")
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            doc.findings.append(finding("E-FILE-TOO-LARGE", file=file, size=_bytes(size), limit=_bytes(MAX_BYTES)))
+            return doc
         raw = path.read_bytes()
     except OSError as exc:
         doc.findings.append(finding("E-FILE-NOT-FOUND", "unreadable", file=file, reason=exc.strerror or exc))
@@ -121,6 +131,19 @@ def read_document(path: Path) -> Document:
         return doc
     doc.text = text
     return parse_text(doc)
+
+
+MAX_BYTES = 5_000_000  # a spec is some tens of kilobytes
+MAX_DEPTH = 64  # specs nest six levels deep
+MAX_VALUES = 200_000  # values, once aliases are expanded (nine levels of ten aliases are 10⁹)
+MAX_TEXT = 32_767  # characters in one text: what an Excel cell holds
+# What YAML's reader refuses, and XML (docx, xlsx) cannot hold: control characters, U+FFFE/U+FFFF,
+# lone surrogates (from a "\ud800" escape). Tab and line breaks are text.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _bytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} KB"
 
 
 class _TextResolver(yaml.resolver.BaseResolver):
@@ -135,39 +158,127 @@ class _TextResolver(yaml.resolver.BaseResolver):
         return super().resolve(kind, value, implicit)
 
 
-try:  # libyaml: ten times faster than the pure-Python parser
-    from yaml.cyaml import CParser
+_RESOLVER = _TextResolver()
+KNOWN_TAGS = frozenset((_RESOLVER.DEFAULT_SCALAR_TAG, _RESOLVER.DEFAULT_SEQUENCE_TAG, _RESOLVER.DEFAULT_MAPPING_TAG,
+                        NULL_TAG, MERGE_TAG))
 
-    class FAST_LOADER(CParser, yaml.constructor.BaseConstructor, _TextResolver):
-        def __init__(self, stream):
-            CParser.__init__(self, stream)
-            yaml.constructor.BaseConstructor.__init__(self)
-            _TextResolver.__init__(self)
+try:  # libyaml: ten times faster than the pure-Python parser
+    from yaml.cyaml import CParser as FAST_PARSER
 except ImportError:
-    FAST_LOADER = yaml.SafeLoader
+    FAST_PARSER = yaml.SafeLoader
 # libyaml's error wording differs from PyYAML's: errors are re-read with the pure-Python parser, whose
 # messages we translate.
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark: Any):
+        self.mark = mark
+
+
+def compose(text: str, parser_class: Any = FAST_PARSER) -> list[yaml.Node]:
+    """The documents' node graphs, as PyYAML's composer makes them but without recursion (libyaml's
+    composer overflows the C stack on deeply nested input): nodes from the parser's events, nesting
+    limited to MAX_DEPTH (raises _TooDeep) and anchors resolved per document."""
+    parser = parser_class(text)
+    documents: list[yaml.Node] = []
+    anchors: dict[str, yaml.Node] = {}
+    open_: list[list[Any]] = []  # [collection node, pending mapping key or None]
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                return documents
+            if isinstance(event, yaml.DocumentStartEvent):
+                anchors = {}
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                node = open_.pop()[0]
+                node.end_mark = event.end_mark
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
+                                                      event.start_mark)
+                node = anchors[event.anchor]
+            else:
+                node = _node(event)
+                if event.anchor:
+                    anchors[event.anchor] = node
+                if isinstance(event, yaml.CollectionStartEvent):
+                    if len(open_) >= MAX_DEPTH:
+                        raise _TooDeep(event.start_mark)
+                    _add(open_, documents, node)
+                    open_.append([node, None])
+                    continue
+            if not isinstance(event, yaml.CollectionEndEvent):
+                _add(open_, documents, node)
+            elif not open_:
+                documents.append(node)
+    finally:
+        parser.dispose()
+
+
+def _node(event: Any) -> yaml.Node:
+    implicit = event.implicit
+    if isinstance(event, yaml.ScalarEvent):
+        tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(yaml.ScalarNode, event.value, implicit)
+        return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+    kind = yaml.MappingNode if isinstance(event, yaml.MappingStartEvent) else yaml.SequenceNode
+    tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(kind, None, implicit)
+    return kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+
+
+def _add(open_: list[list[Any]], documents: list[yaml.Node], node: yaml.Node) -> None:
+    """A finished (or, for collections, started) node into its parent, or as a document."""
+    if not open_:
+        if not isinstance(node, yaml.CollectionNode):
+            documents.append(node)  # a collection is added as a document when it ends
+        return
+    entry = open_[-1]
+    parent = entry[0]
+    if isinstance(parent, yaml.SequenceNode):
+        parent.value.append(node)
+    elif entry[1] is None:
+        entry[1] = node
+    else:
+        parent.value.append((entry[1], node))
+        entry[1] = None
+
+
+def _clean_text(doc: Document) -> None:
+    """Characters YAML refuses (and XML cannot hold) typed into the file itself are removed, each with a
+    warning at its line, before the text is parsed (they mostly come from pasting)."""
+    for m in _UNWRITABLE.finditer(doc.text):
+        line = doc.text.count("\n", 0, m.start()) + 1
+        column = m.start() - doc.text.rfind("\n", 0, m.start())
+        doc.findings.append(finding("W-TEXT-CHARACTER", file=doc.file, line=line, column=column,
+                                    char=f"U+{ord(m.group()):04X}"))
+    doc.text = _UNWRITABLE.sub("", doc.text)
+
+
 def parse_text(doc: Document) -> Document:
+    _clean_text(doc)
     try:
         try:
-            nodes = list(yaml.compose_all(doc.text, Loader=FAST_LOADER))
+            nodes = compose(doc.text)
         except yaml.YAMLError:
-            nodes = list(yaml.compose_all(doc.text, Loader=yaml.SafeLoader))
+            nodes = compose(doc.text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         slips = _Scanner(doc.text).slips
         doc.findings.extend(s.finding(doc.file) for s in slips)
         if not (mark and any(s.line <= mark.line for s in slips)):  # else a full-width slip is the likely cause
-            doc.findings.append(finding(
-                "E-YAML-SYNTAX", file=doc.file, line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None, problem=_translate(exc.problem, exc.context)))
+            variant, params = _syntax(exc.problem, exc.context)
+            doc.findings.append(finding("E-YAML-SYNTAX", variant, file=doc.file, line=mark.line + 1 if mark else None,
+                                        column=mark.column + 1 if mark else None, **params))
         return doc
-    except yaml.YAMLError as exc:  # reader errors: control characters etc.
+    except yaml.YAMLError as exc:  # reader errors the cleaning above does not foresee
         doc.findings.append(finding("E-YAML-SYNTAX", "unreadable", file=doc.file, reason=exc))
         return doc
-    nodes = [n for n in nodes if n is not None]
+    except _TooDeep as exc:
+        doc.findings.append(finding("E-YAML-LIMIT", file=doc.file, line=exc.mark.line + 1, column=exc.mark.column + 1,
+                                    limit=MAX_DEPTH))
+        return doc
     if not nodes:
         doc.findings.append(finding("E-FILE-EMPTY", file=doc.file, line=1, column=1))
         return doc
@@ -180,7 +291,8 @@ def parse_text(doc: Document) -> Document:
     lines = _BREAKS.split(doc.text) if walker.texts else []
     slips = [s for node in walker.texts for s in _slips_in(node, lines)]
     doc.findings.extend(s.finding(doc.file) for s in slips)
-    doc.data = None if slips else data  # YAML did not read those lines as meant: nothing below them is reliable
+    # YAML did not read those lines as meant, or the data is cut short: nothing below them is reliable
+    doc.data = None if slips or walker.exhausted else data
     return doc
 
 
@@ -339,20 +451,36 @@ _GROUP = re.compile(r"[0-9]{3}(\.[0-9]+)?")
 
 
 class _Walker:
+    """Python values from the node graph: scalars as the text typed, positions recorded by path, and what
+    a spec must not contain (explicit tags, merge keys, duplicate keys, unwritable characters, texts an
+    Excel cell cannot hold, aliases that expand without end) reported where it is."""
+
     def __init__(self, doc: Document):
         self.doc = doc
         self.active: set[int] = set()  # node ids on the current path, to stop recursive aliases
         self.texts: list[yaml.ScalarNode] = []  # plain scalars read as keys, sequence items or the document
+        self.count = 0  # values walked, aliases expanded
+        self.exhausted = False
 
     def text_node(self, node: yaml.Node) -> None:
         if _plain(node) and ("：" in node.value or "　" in node.value):
             self.texts.append(node)
 
-    def mark(self, node: yaml.Node) -> Any:
-        return node.start_mark
+    def at(self, code: str, node: yaml.Node, variant: str = "", **params: Any) -> None:
+        mark = node.start_mark
+        self.doc.findings.append(finding(code, variant, file=self.doc.file, line=mark.line + 1,
+                                         column=mark.column + 1, **params))
 
     def value(self, node: yaml.Node, path: PathT) -> Any:
-        self.doc.values.setdefault(path, self.mark(node))
+        self.count += 1
+        if self.count > MAX_VALUES:
+            if not self.exhausted:
+                self.exhausted = True
+                self.at("E-YAML-LIMIT", node, "values", limit=f"{MAX_VALUES:,}")
+            return None
+        self.doc.values.setdefault(path, node.start_mark)
+        if node.tag not in KNOWN_TAGS:  # reported, then read as if untagged (the error stops the build)
+            self.at("E-YAML-SYNTAX", node, "tag", tag=node.tag.replace("tag:yaml.org,2002:", "!!"))
         if id(node) in self.active:
             self.doc.findings.append(self.doc.at("E-YAML-SYNTAX", path, "self_alias"))
             return None
@@ -364,39 +492,45 @@ class _Walker:
                 for item in node.value:
                     self.text_node(item)
                 return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
-            if node.tag == NULL_TAG and node.style is None:
+            if node.tag == NULL_TAG and _plain(node):
                 return None
-            return node.value  # the exact text; types are decided by the model
+            return self.text(node)  # the exact text; types are decided by the model
         finally:
             self.active.discard(id(node))
 
+    def text(self, node: yaml.ScalarNode) -> str:
+        """A scalar's text, without characters a document cannot hold (an escape like "\x01" or "\ud800"
+        can make them): each removed with a warning."""
+        text = node.value
+        if _UNWRITABLE.search(text):
+            for char in sorted(set(_UNWRITABLE.findall(text))):
+                self.at("W-TEXT-CHARACTER", node, char=f"U+{ord(char):04X}")
+            text = _UNWRITABLE.sub("", text)
+        if len(text) > MAX_TEXT:
+            self.at("E-TEXT-TOO-LONG", node, length=f"{len(text):,}", limit=f"{MAX_TEXT:,}")
+        return text
+
     def mapping(self, node: yaml.MappingNode, path: PathT) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        merged: list[yaml.Node] = []
         for key_node, value_node in _rejoin_numbers(node):
             self.text_node(key_node)
             if key_node.tag == MERGE_TAG:
-                merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
+                self.at("E-YAML-SYNTAX", key_node, "merge")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.doc.findings.append(finding(
-                    "E-YAML-SYNTAX", "key_not_text", file=self.doc.file,
-                    line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1))
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in KNOWN_TAGS:
+                self.at("E-YAML-SYNTAX", key_node, "key_not_text")
                 continue
-            key = key_node.value
+            key = self.text(key_node)
             child = path + (key,)
             if key in out:
                 first = _pos(self.doc.keys[child])
+                assert first is not None
                 self.doc.findings.append(finding(
                     "E-YAML-DUPLICATE-KEY", file=self.doc.file, line=key_node.start_mark.line + 1,
                     column=key_node.start_mark.column + 1, path=format_path(child), name=key, first=first.line))
                 continue
-            self.doc.keys.setdefault(child, self.mark(key_node))
+            self.doc.keys.setdefault(child, key_node.start_mark)
             out[key] = self.value(value_node, child)
-        for source in merged:  # YAML merge keys (<<: *anchor): explicit keys win
-            extra = self.value(source, path) if isinstance(source, yaml.MappingNode) else None
-            for key, val in (extra or {}).items():
-                out.setdefault(key, val)
         return out
 
 
