@@ -26,7 +26,7 @@ from .checks import check_file, spec_files
 from .findings import finding
 from .formats import Format, FormatError, templates_for
 from .money import ZERO, plain
-from .render.package import write_atomic
+from .output import OutputError, write_all
 
 MANIFESTS = ".yusuan"  # OUT/.yusuan/<key>.json: what each spec last built
 SUMMARY_TEMPLATE = "xlsx/汇总.xlsx"
@@ -178,9 +178,12 @@ def process(spec: Path, out: Path, options: Options) -> UnitResult:
         result.folder = str(output_dir(out, checked))
         assert checked.format is not None  # a spec that built has its format
         key = fingerprint(raw, checked.format, find_local_file(spec.parent), options.pdf)
-        write_atomic(manifest, json.dumps({"fingerprint": key, "format": checked.format.name,
-                                           "result": asdict(result)}, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_all([(manifest, json.dumps({"fingerprint": key, "format": checked.format.name, "result": asdict(result)},
+                                         ensure_ascii=False, indent=1).encode("utf-8"))])
         return result
+    except OutputError as exc:
+        failure = finding("E-OUTPUT", file=str(spec), target=exc.path, reason=exc.reason)
+        return UnitResult(spec=str(spec), status="失败", errors=1, message=failure.message, findings=[failure.to_dict()])
     except Exception as exc:  # one unit's surprise must not stop a district
         failure = finding("E-BATCH", file=str(spec), reason=f"{type(exc).__name__}: {exc}")
         return UnitResult(spec=str(spec), status="失败", errors=1, message=failure.message, findings=[failure.to_dict()])
@@ -293,8 +296,8 @@ def write_summaries(units: list[UnitResult], out: Path, templates: Path | None =
         report = {"年度": year, "单位数": len(mine), "失败": sum(u.failed for u in mine),
                   "合计": {k: plain(v) for k, v in totals.items()},
                   "单位": [_report_unit(u) for u in mine]}
-        write_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
-        write_atomic(folder / "汇总.xlsx", _summary_workbook(mine, totals, year, templates))
+        write_all([(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")),
+                   (folder / "汇总.xlsx", _summary_workbook(mine, totals, year, templates))])
         written += [folder / "汇总.xlsx", folder / "report.json"]
     return written
 

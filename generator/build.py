@@ -12,7 +12,7 @@ from typing import Iterable
 from .checks import Checked
 from .findings import Finding, finding
 from .formats import Format
-from .render.package import write_atomic
+from .output import OutputError, write_all
 from .render.placeholders import DataError, TemplateError
 from .render.docx import DocxForm
 from .render.narrative_sums import narrative_findings
@@ -106,8 +106,11 @@ def build(checked: Checked, out: Path) -> Built:
         result.findings += wrong
         return result
     folder = output_dir(out, checked)
-    for name, data in documents:
-        path = folder / name
-        write_atomic(path, data)
-        result.files.append(path)
+    files = [(folder / name, data) for name, data in documents]
+    try:
+        write_all(files)
+    except OutputError as exc:
+        result.findings.append(finding("E-OUTPUT", file=str(checked.path), target=exc.path, reason=exc.reason))
+        return result
+    result.files = [path for path, _ in files]
     return result

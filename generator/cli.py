@@ -16,6 +16,7 @@ from .catalog import load_catalog
 from .checks import check_file, missing, spec_files
 from .findings import escalate, finding
 from .formats import templates_for
+from .output import OutputError
 from .report import dump, findings_json, print_findings, summary
 from .spec.model import json_schema
 
@@ -189,8 +190,12 @@ def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件
     files = _files(folders)
     options = Options(fmt_name=format, templates=templates, pdf=pdf, force=force)
     total = len(files) if part is None else len(files[part[0] - 1::part[1]])
-    with _progress(total, quiet=as_json) as report:
-        result = run_batch(folders, output, options, jobs=jobs, part=part, on_result=report)
+    try:
+        with _progress(total, quiet=as_json) as report:
+            result = run_batch(folders, output, options, jobs=jobs, part=part, on_result=report)
+    except OutputError as exc:  # the summaries (each unit's own failure is in its result)
+        err.print(f"[red]错误[/] E-OUTPUT {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1)
     counts = {s: sum(u.status == s for u in result.units) for s in ("生成", "未变", "失败")}
     if as_json:
         _json({"单位数": len(result.units), "生成": counts["生成"], "未变": counts["未变"], "失败": counts["失败"],
@@ -252,8 +257,11 @@ def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_defa
              force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
              codes: Codes = None) -> None:
     """编制下一年：年度前移，本年数字写成上年数，项目保留为草稿；注释与键的顺序尽量保留。"""
-    from .render.package import write_atomic
-    from .rollover import default_target, rollover as roll
+    from .rollover import TargetError, default_target, write_next
+    from .rollover import rollover as roll
+    if spec.is_dir():
+        err.print(f"[red]错误[/] {escape(str(spec))} 是文件夹：rollover 一次编制一份规格，请写出规格文件", soft_wrap=True)
+        raise typer.Exit(2)
     checked = check_file(_files([spec])[0], codes)
     if not checked.ok or checked.figures is None:
         print_findings(err, [f for f in checked.findings if f.is_error], [str(spec)])
@@ -263,10 +271,20 @@ def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_defa
         err.print(f"[red]错误[/] --to {to} 应晚于本年度 {checked.spec.year}")
         raise typer.Exit(2)
     target = output or default_target(spec, checked.spec.year, to)
-    if target.exists() and not force:
-        err.print(f"[red]错误[/] {escape(str(target))} 已存在（加 --force 覆盖）")
+    try:
+        errors = write_next(roll(spec, checked.figures, to), target, codes, force)
+    except TargetError as exc:
+        err.print(f"[red]错误[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2)
-    write_atomic(target, roll(spec, checked.figures, to).encode("utf-8"))
+    if errors:
+        err.print(f"[red]错误[/] 编制出的 {to} 年规格通过不了检查，未写出 {escape(str(target))}"
+                  "（行号指将要写出的内容）：", soft_wrap=True)
+        for f in errors:
+            where = ":".join(str(x) for x in (f.file, f.line, f.column) if x)
+            err.print(f"  {escape(where)}: {f.code} {escape(f.message)}", soft_wrap=True)
+            if f.hint:
+                err.print(f"    [cyan]提示：{escape(f.hint)}[/]", soft_wrap=True)
+        raise typer.Exit(1)
     out.print(f"[green]✓[/] {escape(str(target))}（{checked.spec.year} 年数已写入「上年」；请核实项目与金额后运行 yusuan check）")
 
 

@@ -7,21 +7,37 @@ A figure is named by a small expression over the ledger's dimensions, terms join
     功能:201  功能:2010301    by 支出功能分类 (a 类/款/项 code matches its descendants)
     部门经济:302  政府经济:50101|50102
     一般公共预算 / 政府性基金 / 国有资本经营 / 财政专户 / 单位资金 / 财政拨款   by fund
-    经费拨款 …                by 资金来源;   上年结转 / 本年;   项目:<名称>
+    经费拨款 …                by 资金来源;   上年结转 / 本年
+    项目:<名称>               the projects of that name (for 公布数 and formats; a name with `&` or `|`
+                              cannot be written so)
     三公经费, 公务接待费, 机关运行经费 …   named figures (see NAMED)
 
 e.g. `功能:2010301&基本支出`, `政府经济:50101`, `一般公共预算&项目支出`. The same expressions name
 published figures (公布数) and the cells formats bind to.
+
+The engine works on parsed terms (`Terms`), and scopes a table or row with terms it builds itself — one
+project by its identity (`project_scope`), a 科目 row by its code — so no text from a spec is ever read
+as an expression.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from .catalog import Catalog, split_ref
-from .ledger import (FISCAL_FUNDS, FUND_OF, FUNDS, GENERAL_PARTS, Entry, build_ledger, income_carryover, income_sources)
+from .ledger import (
+    FISCAL_FUNDS,
+    FUND_OF,
+    FUNDS,
+    GENERAL_PARTS,
+    Entry,
+    build_ledger,
+    income_carryover,
+    income_sources,
+)
 from .money import ZERO, plain, round2
 from .spec.model import Spec
 
@@ -39,10 +55,11 @@ NAMED = {
 }
 SANGONG_PARTS = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
 
-# dimension → (reads attribute, order in canonical keys)
-_DIMS = ["kind", "staff", "功能", "部门经济", "政府经济", "fund", "source", "carryover", "project"]
+# dimensions, in the order of canonical terms; "project" (identity) has no text form that parses
+_DIMS = ["kind", "staff", "功能", "部门经济", "政府经济", "fund", "source", "carryover", "project_name", "project"]
 _ATTR = {"功能": "function", "部门经济": "economic", "政府经济": "government"}
-_PLACING = {"功能", "部门经济", "政府经济", "project"}  # dimensions that place a figure in a row or column
+# dimensions that place a figure in a row or column → what they place it by
+_PLACING = {"功能": "功能", "部门经济": "部门经济", "政府经济": "政府经济", "project_name": "project", "project": "project"}
 
 
 class ExprError(ValueError):
@@ -52,30 +69,63 @@ class ExprError(ValueError):
 @dataclass(frozen=True)
 class Term:
     dim: str
-    values: tuple[str, ...]
+    values: tuple[Any, ...]  # str: codes, names; int: project indices (dimension "project")
 
     def text(self) -> str:
-        joined = "|".join(self.values)
+        """For display; only terms parsed from text read back as themselves."""
+        if self.dim == "project":
+            return "项目#" + "|".join(str(v + 1) for v in self.values)
+        joined = "|".join(map(str, self.values))
         if self.dim in _ATTR:
             return f"{self.dim}:{joined}"
-        if self.dim == "project":
+        if self.dim == "project_name":
             return f"项目:{joined}"
         if len(self.values) > 1:
             return {"fund": "资金", "source": "来源"}[self.dim] + ":" + joined
         return joined
 
 
+Terms = tuple[Term, ...]  # a parsed figure: canonical (one term per dimension, sorted)
+Expr = str | Terms  # a figure as written (text) or as the engine builds it
+
+
 @lru_cache(maxsize=16384)
-def parse(expr: str) -> tuple[Term, ...]:
+def parse(expr: str) -> Terms:
     """Parse a figure expression into canonical, sorted terms. Terms on the same dimension intersect
     (财政拨款&一般公共预算 = 一般公共预算; 功能:201&功能:2010301 = 功能:2010301). Raises ExprError."""
-    terms: dict[str, Term] = {}
+    terms: list[Term] = []
     for token in (t.strip() for t in str(expr).split("&")):
         if token in ("", "合计"):
             continue
-        for term in (parse(NAMED[token]) if token in NAMED else (_term(token),)):
-            terms[term.dim] = _intersect(terms[term.dim], term) if term.dim in terms else term
-    return tuple(sorted(terms.values(), key=lambda t: _DIMS.index(t.dim)))
+        terms.extend(parse(NAMED[token]) if token in NAMED else (_term(token),))
+    return _merge(terms)
+
+
+def terms_of(expr: Expr) -> Terms:
+    return parse(expr) if isinstance(expr, str) else expr
+
+
+@lru_cache(maxsize=16384)
+def combine(*exprs: Expr) -> Terms:
+    """The figure within all of `exprs` (terms on the same dimension intersect). Raises ExprError."""
+    return _merge([t for e in exprs for t in terms_of(e)])
+
+
+def project_scope(index: int) -> Terms:
+    """One project by its identity, its index in spec.projects — whatever its name, however many share it."""
+    return (Term("project", (index,)),)
+
+
+def code_scope(dim: str, code: str) -> Terms:
+    """One 科目 (a code the ledger has) of a classification: a row of a classified table."""
+    return (Term(dim, (code,)),)
+
+
+def _merge(terms: Iterable[Term]) -> Terms:
+    by_dim: dict[str, Term] = {}
+    for term in terms:
+        by_dim[term.dim] = _intersect(by_dim[term.dim], term) if term.dim in by_dim else term
+    return tuple(sorted(by_dim.values(), key=lambda t: _DIMS.index(t.dim)))
 
 
 def _intersect(a: Term, b: Term) -> Term:
@@ -93,7 +143,7 @@ def _term(token: str) -> Term:
         if dim in _ATTR and alts and all(v.isascii() and v.isdigit() for v in alts):
             return Term(dim, alts)
         if dim == "项目" and alts:
-            return Term("project", alts)
+            return Term("project_name", alts)
         if dim == "来源" and all(v in FUND_OF for v in alts):
             return Term("source", alts)
         if dim == "资金" and all(v in FUNDS for v in alts):
@@ -118,21 +168,20 @@ INCOME_HEADS = ("收入合计", "本年收入", "上年结转收入", "收入")
 
 
 @lru_cache(maxsize=16384)
-def is_income(expr: str) -> bool:
-    head = expr.strip().partition(":")[0]
-    return head in INCOME_HEADS
+def is_income(expr: Expr) -> bool:
+    return isinstance(expr, str) and expr.strip().partition(":")[0] in INCOME_HEADS
 
 
-def scoped(scope: str, expr: str) -> str:
+def scoped(scope: Expr, expr: Expr) -> Expr:
     """`expr` within a table's scope (income figures have none)."""
     if is_income(expr) or not scope:
         return expr
-    return f"{scope}&{expr}" if expr and expr != "合计" else scope
+    return combine(scope, expr)
 
 
 @lru_cache(maxsize=16384)
-def canonical(expr: str) -> str:
-    return "&".join(t.text() for t in parse(expr)) or "合计"
+def canonical(expr: Expr) -> str:
+    return "&".join(t.text() for t in terms_of(expr)) or "合计"
 
 
 @dataclass(frozen=True)
@@ -156,7 +205,7 @@ class Change:
     percent: Decimal | None
 
     @classmethod
-    def of(cls, current: Decimal, prior: Decimal) -> "Change":
+    def of(cls, current: Decimal, prior: Decimal) -> Change:
         cur = round2(current)
         diff = cur - prior
         direction = "增加" if diff > 0 else "减少" if diff < 0 else "持平"
@@ -169,18 +218,20 @@ class Figures:
         self.spec = spec
         self.catalog = catalog
         self.ledger: list[Entry] = build_ledger(spec, catalog)
-        self._cache: dict[str, Decimal | None] = {}
-        self._chosen_cache: dict[str, tuple[int, ...]] = {}
+        self._cache: dict[Terms, Decimal | None] = {}
+        self._chosen_cache: dict[Terms, tuple[int, ...]] = {}
 
     # --- expenditure ---------------------------------------------------------------------------------
 
     @cached_property
-    def _index(self) -> dict[tuple[str, str], frozenset[int]]:
-        """(dimension, value) → the ledger entries that have it; code dimensions by every 类/款/项 prefix."""
-        index: dict[tuple[str, str], set[int]] = {}
+    def _index(self) -> dict[tuple[str, str | int | None], frozenset[int]]:
+        """(dimension, value) → the ledger entries that have it; code dimensions by every 类/款/项 prefix,
+        projects by identity (index) and by name."""
+        index: dict[tuple[str, str | int | None], set[int]] = {}
         for i, e in enumerate(self.ledger):
             keys = [("kind", e.kind), ("staff", e.staff), ("fund", e.fund), ("source", e.source),
-                    ("carryover", "上年结转" if e.carryover else "本年"), ("project", e.project)]
+                    ("carryover", "上年结转" if e.carryover else "本年"), ("project", e.project_index),
+                    ("project_name", e.project)]
             for dim, attr in _ATTR.items():
                 code = getattr(e, attr)
                 if code:
@@ -196,25 +247,25 @@ class Figures:
             return self._index.get((term.dim, term.values[0]), frozenset())
         return frozenset().union(*(self._index.get((term.dim, v), frozenset()) for v in term.values))
 
-    def _chosen(self, expr: str) -> tuple[int, ...]:
-        """Indices of the ledger amounts a figure adds up (cached by canonical expression)."""
-        key = canonical(expr)
+    def _chosen(self, expr: Expr) -> tuple[int, ...]:
+        """Indices of the ledger amounts a figure adds up (cached by its canonical terms)."""
+        key = terms_of(expr)
         hit = self._chosen_cache.get(key)
         if hit is None:
             chosen = frozenset(range(len(self.ledger)))
-            for term in parse(key):
+            for term in key:
                 chosen &= self._term_set(term)
             hit = self._chosen_cache[key] = tuple(sorted(chosen))
         return hit
 
-    def entries(self, expr: str = "") -> list[Entry]:
+    def entries(self, expr: Expr = "") -> list[Entry]:
         return [self.ledger[i] for i in self._chosen(expr)]
 
-    def known(self, expr: str) -> bool:
+    def known(self, expr: Expr) -> bool:
         """False when the expression reads an attribute that no entry in its scope has (e.g. 功能科目 in a
         spec that gives none): such a figure is unknown, not zero. Entries lacking an attribute that others
         in scope have simply do not match it (a project without 经济科目 breakdown has no 三公经费)."""
-        terms = parse(expr)
+        terms = terms_of(expr)
         if self.spec.basic is None and not any(t.dim == "kind" and t.values == ("项目支出",) for t in terms):
             return False  # 基本支出 not provided: nothing that includes it is known
         for term in terms:
@@ -223,22 +274,22 @@ class Figures:
             lacking = self._index.get((term.dim, None))
             if not lacking:
                 continue  # every entry has this classification
-            scope = set(self._chosen("&".join(t.text() for t in terms if t is not term)))
+            scope = set(self._chosen(tuple(t for t in terms if t is not term)))
             if term.dim == "staff":
                 scope &= self._index.get(("kind", "基本支出"), frozenset())
             if scope and scope <= lacking:
                 return False
         return True
 
-    def value(self, expr: str = "") -> Decimal | None:
-        if is_income(expr):
+    def value(self, expr: Expr = "") -> Decimal | None:
+        if isinstance(expr, str) and is_income(expr):
             return self.income(expr)
-        key = canonical(expr)
+        key = terms_of(expr)
         if key not in self._cache:
             self._cache[key] = sum((self.ledger[i].amount for i in self._chosen(key)), ZERO) if self.known(key) else None
         return self._cache[key]
 
-    def shown(self, expr: str = "", table: str | None = None, scope: str = "") -> Decimal | None:
+    def shown(self, expr: Expr = "", table: str | None = None, scope: Expr = "") -> Decimal | None:
         """The figure as a document prints it — `expr` within a table's `scope` — : the published value
         where the spec states one, else the computed value rounded to two decimals."""
         full = scoped(scope, expr)
@@ -248,9 +299,9 @@ class Figures:
         value = self.value(full)
         return None if value is None else round2(value)
 
-    def _selection(self, expr: str) -> tuple[frozenset[int], frozenset[str]]:
+    def _selection(self, expr: Expr) -> tuple[frozenset[int], frozenset[str]]:
         """Which ledger amounts a figure adds up, and by which classifications it is placed in a table."""
-        return frozenset(self._chosen(expr)), frozenset(t.dim for t in parse(expr) if t.dim in _PLACING)
+        return frozenset(self._chosen(expr)), frozenset(_PLACING[t.dim] for t in terms_of(expr) if t.dim in _PLACING)
 
     @cached_property
     def _published(self) -> list[tuple[tuple[frozenset[int], frozenset[str]], Decimal, tuple[str, ...]]]:
@@ -262,7 +313,7 @@ class Figures:
                 continue  # reported by the checks
         return out
 
-    def published_value(self, expr: str, table: str | None = None, placed_by: str | None = None) -> Decimal | None:
+    def published_value(self, expr: Expr, table: str | None = None, placed_by: Expr | None = None) -> Decimal | None:
         """A 公布数 applies, in the tables it names, to a figure made of exactly the same ledger amounts
         whose row and column classifications (`placed_by`, the figure without its table's scope) are
         among the published figure's own: 政府经济:50101 also prints the 合计 row of a 基本支出 table when
@@ -281,12 +332,11 @@ class Figures:
     def total(self) -> Decimal | None:
         return self.value("")
 
-    def rollup(self, dim: str, columns: Iterable[str] = ("合计",), where: str = "") -> list[Row]:
+    def rollup(self, dim: str, columns: Iterable[Expr] = ("合计",), where: Expr = "") -> list[Row]:
         """Rows of a classified table: every 类/款(/项) that has an amount, then values per column.
         The first row is the 合计 row."""
-        columns = list(columns)
         attr = _ATTR[dim]
-        cols = [set(self._chosen("&".join(x for x in (where, c) if x))) for c in columns]
+        cols = [set(self._chosen(combine(where, c))) for c in columns]
         sums: dict[str, list[Decimal]] = {}
         total = [ZERO] * len(cols)
         for i in self._chosen(where):
@@ -416,8 +466,9 @@ class Figures:
         ]
         for source, amount in prior.income_by_source.items():
             pairs.append((f"收入:{source}", self._income_of(source), amount))
-        for code, amount in prior.by_function.items():
-            pairs.append((f"功能:{code}", self.value(f"功能:{code}"), amount))
+        for code, amount in prior.by_function.items():  # a key that is no code compares with nothing
+            current = self.value(code_scope("功能", code)) if code.isascii() and code.isdigit() else None
+            pairs.append((f"功能:{code}", current, amount))
         if prior.sangong:
             s = prior.sangong
             parts = {"因公出国（境）费": s.abroad, "公务接待费": s.reception, "公务用车购置费": s.car_purchase,
@@ -483,7 +534,7 @@ class Figures:
                     for p in spec.published],
         }
 
-    def dim_known(self, dim: str, where: str = "") -> bool:
+    def dim_known(self, dim: str, where: Expr = "") -> bool:
         """Whether every entry in scope carries this classification (a table by it would foot)."""
         scope = self.entries(where)
         return bool(scope) and all(getattr(e, _ATTR[dim]) is not None for e in scope)

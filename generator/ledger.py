@@ -42,7 +42,8 @@ class Entry:
     source: str
     carryover: bool
     staff: str | None  # 人员经费 | 公用经费 (基本支出 only)
-    project: str | None
+    project: str | None  # the project's name (for messages; names may repeat)
+    project_index: int | None  # the project's identity: its index in spec.projects
     path: PathT
 
     @property
@@ -83,11 +84,13 @@ def build_ledger(spec: Spec, catalog: Catalog) -> list[Entry]:
         return split_ref(text)[0] if text else None
 
     def add(amount, kind_, function, economic, source, carryover, staff, project, path, government=None):
+        """`project`: the index of the project in spec.projects, None for 基本支出."""
         econ = code(economic)
         staff = (STAFF_CLASSES.get(econ[:3], "公用经费") if econ else staff) if kind_ == "基本支出" else None
         gov = code(government) or (catalog.government(econ, kind) if econ else None)
+        name = spec.projects[project].name if project is not None else None
         entries.append(Entry(amount, kind_, code(function), econ, gov, source or fallback, carryover, staff,
-                             project, path))
+                             name, project, path))
 
     for i, line in enumerate(spec.basic_lines):
         add(line.amount, "基本支出", line.function, line.economic, line.source, line.carryover, line.staff, None,
@@ -95,8 +98,8 @@ def build_ledger(spec: Spec, catalog: Catalog) -> list[Entry]:
     for i, p in enumerate(spec.projects):
         rest = p.amount
         for econ, amount in p.economic.items():
-            add(amount, "项目支出", p.function, econ, p.source, p.carryover, None, p.name, ("项目", i, "经济科目", econ))
+            add(amount, "项目支出", p.function, econ, p.source, p.carryover, None, i, ("项目", i, "经济科目", econ))
             rest -= amount
         if rest != ZERO or not p.economic:  # no breakdown, or a breakdown that does not add up (check reports it)
-            add(rest, "项目支出", p.function, None, p.source, p.carryover, None, p.name, ("项目", i, "金额"))
+            add(rest, "项目支出", p.function, None, p.source, p.carryover, None, i, ("项目", i, "金额"))
     return entries

@@ -5,7 +5,10 @@ to edit, last year's words (增减原因, 公布数, 填报日期) go. The YAML 
 so comments and key order survive."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import tempfile
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -14,8 +17,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from .checks import check_file
 from .figures import SANGONG_PARTS, Change, Figures
+from .findings import Finding
 from .money import round2
+from .render.package import write_atomic
 from .spec.model import Project
 
 
@@ -101,6 +107,76 @@ def rollover(spec_path: Path, fig: Figures, to_year: int) -> str:
     return out.getvalue()
 
 
+class TargetError(Exception):
+    """Next year's spec cannot be written where asked; the message says why, in Chinese."""
+
+
+def write_next(text: str, target: Path, codes: Path | None = None, force: bool = False) -> list[Finding]:
+    """Write next year's spec `text` to `target` only if it checks there (with the local codes and templates
+    of the target's folder): else its errors, located at the lines of `text`, and nothing is written.
+    Raises TargetError when the target exists (without `force`) or cannot be written; folders made for it
+    are removed again whenever nothing is written."""
+    made: list[Path] = []
+    written = False
+    try:
+        if target.is_dir():
+            raise TargetError(f"{target} 是文件夹，不能写成规格文件（-o 写新规格的文件名）")
+        if target.exists() and not force:
+            raise TargetError(f"{target} 已存在（加 --force 覆盖）")
+        _make_folders(target.parent, made)
+        errors = _errors_at(target, text, codes)
+        if not errors:
+            write_atomic(target, text.encode("utf-8"))
+            written = True
+        return errors
+    except OSError as exc:
+        raise TargetError(f"无法写入 {target}：{_why_unwritable(target, exc)}") from None
+    finally:
+        for folder in reversed(made if not written else []):
+            with suppress(OSError):  # no longer empty: someone else's now
+                folder.rmdir()
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Create `folder` and its missing parents, outermost first, each added to `made` once created."""
+    for p in [p for p in (folder, *folder.parents) if not p.exists()][::-1]:
+        p.mkdir()
+        made.append(p)
+
+
+def _errors_at(target: Path, text: str, codes: Path | None) -> list[Finding]:
+    """The errors of `text` checked as a spec in the target's folder (from a temporary file beside it,
+    removed again); those in the text name the target and quote their line."""
+    fd, name = tempfile.mkstemp(prefix=".~" + target.stem[:40], suffix=".yaml", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        findings = check_file(temporary, codes).findings
+    finally:
+        temporary.unlink(missing_ok=True)
+    lines = text.splitlines()
+
+    def located(f: Finding) -> Finding:
+        if f.file != str(temporary):
+            return f  # in another file (local codes)
+        quoted = f"（第 {f.line} 行：{lines[f.line - 1].strip()}）" if f.line and f.line <= len(lines) else ""
+        return replace(f, file=str(target), message=f.message + quoted)
+
+    return [located(f) for f in findings if f.is_error]
+
+
+def _why_unwritable(target: Path, exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        where = Path(exc.filename).parent if exc.filename else target.parent
+        return f"没有在「{where}」中写入的权限"
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        blocker = next((p for p in target.parents if p.is_file()), None)
+        if blocker is not None:
+            return f"「{blocker}」是文件，不是文件夹"
+    return exc.strerror or str(exc)
+
+
 def default_target(spec_path: Path, old: int, new: int) -> Path:
     """specs/2023/x.yaml → specs/2024/x.yaml; otherwise x.2024.yaml beside it."""
     if spec_path.parent.name == str(old):
@@ -148,10 +224,10 @@ def diff(old: Figures, new: Figures) -> list[Line]:
     for name in ("收入合计", "合计", "基本支出", "项目支出", "人员经费", "公用经费", "三公经费", "机关运行经费"):
         add("合计", "", "支出合计" if name == "合计" else name, old.value(name), new.value(name))
     for dim, group, where in (("功能", "功能分类", ""), ("部门经济", "经济分类（基本支出）", "基本支出")):
-        a, b = _rows(old, dim, where), _rows(new, dim, where)
-        for code in sorted(set(a) | set(b)):
-            name = (b.get(code) or a[code])[0]
-            add(group, code, name, a.get(code, (name, None))[1], b.get(code, (name, None))[1])
+        was, now = _rows(old, dim, where), _rows(new, dim, where)
+        for code in sorted(set(was) | set(now)):
+            name = (now.get(code) or was[code])[0]
+            add(group, code, name, was.get(code, (name, None))[1], now.get(code, (name, None))[1])
     for a, b in pair_projects(old.spec.projects, new.spec.projects):
         renamed = a is not None and b is not None and a.name != b.name
         name = f"{a.name} → {b.name}" if renamed else (b or a).name

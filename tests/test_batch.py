@@ -230,3 +230,139 @@ def test_shards_cover_the_district_and_a_final_run_writes_the_summary(district, 
     assert (final["未变"], final["生成"], final["失败"]) == (6, 0, 1) and final["汇总"]
     for bad in ("0/3", "4/3", "x", "1/0"):
         assert batch(district, "-o", out, "--shard", bad).exit_code == 2
+
+
+# --- rollover writes only a next year's spec that checks, and only where it can --------------------------
+
+import re
+import tempfile
+from decimal import Decimal as D
+
+EXAMPLE = ROOT / "examples" / "最小单位.yaml"
+
+
+def local_code_unit(tmp_path: Path) -> Path:
+    """A 2024 spec whose project uses a local code known only to its own year's folder."""
+    folder = tmp_path / "specs" / "2024"
+    folder.mkdir(parents=True)
+    (folder / "yusuan-codes.yaml").write_text("- {编码: 2013988, 名称: 本地专项事务}\n", encoding="utf-8")
+    source = folder / "u.yaml"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8").replace("功能科目: 2010302", "功能科目: 2013988"),
+                      encoding="utf-8")
+    assert check_file(source).ok
+    return source
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_rollover_does_not_write_a_spec_its_check_rejects(tmp_path):
+    source = local_code_unit(tmp_path)
+    before = files_under(tmp_path)
+    result = runner.invoke(app, ["rollover", str(source), "--to", "2025"])
+    assert result.exit_code == 1, result.output
+    target = tmp_path / "specs" / "2025" / "u.yaml"
+    text = " ".join(result.output.split())
+    where = re.search(rf"{re.escape(str(target))}:(\d+):\d+: E-CODE-UNKNOWN .*（第 (\d+) 行：功能科目: 2013988）", text)
+    assert where and where[1] == where[2], text  # file:line of the text it would have written, and that line
+    assert files_under(tmp_path) == before  # no target, no specs/2025/, no temporary file
+    (tmp_path / "specs" / "2025").mkdir()
+    shutil.copy(source.parent / "yusuan-codes.yaml", tmp_path / "specs" / "2025")
+    result = runner.invoke(app, ["rollover", str(source), "--to", "2025"])
+    assert result.exit_code == 0, result.output
+    assert check_file(target).ok and check_file(target).spec.year == 2025
+    assert files_under(tmp_path / "specs" / "2025") == ["u.yaml", "yusuan-codes.yaml"]
+
+
+@pytest.mark.parametrize("where", ["u.yaml/next.yaml", "u.yaml/deeper/next.yaml"])
+def test_rollover_under_a_file_is_an_error_naming_it(tmp_path, where):
+    source = local_code_unit(tmp_path)
+    before = files_under(tmp_path)
+    target = source.parent / where
+    result = runner.invoke(app, ["rollover", str(source), "--to", "2025", "-o", str(target)])
+    assert result.exit_code == 2 and not isinstance(result.exception, OSError), result.output
+    text = " ".join(result.output.split())
+    assert f"无法写入 {target}" in text and f"「{source}」是文件，不是文件夹" in text
+    assert "Traceback" not in result.output and files_under(tmp_path) == before
+
+
+def test_rollover_into_a_folder_or_an_existing_file(tmp_path):
+    source = local_code_unit(tmp_path)
+    folder = runner.invoke(app, ["rollover", str(source), "--to", "2025", "-o", str(source.parent), "--force"])
+    assert folder.exit_code == 2 and "是文件夹" in folder.output
+    existing = runner.invoke(app, ["rollover", str(source), "--to", "2025", "-o", str(source)])
+    assert existing.exit_code == 2 and "已存在" in existing.output
+    a_folder = runner.invoke(app, ["rollover", str(source.parent), "--to", "2025", "-o", str(tmp_path / "n.yaml")])
+    assert a_folder.exit_code == 2 and "是文件夹" in a_folder.output and not (tmp_path / "n.yaml").exists()
+
+
+def test_rollover_into_a_folder_it_may_not_write(tmp_path, monkeypatch):
+    source = local_code_unit(tmp_path)
+    before = files_under(tmp_path)
+
+    def refused(*args, dir=None, **kwargs):
+        raise PermissionError(13, "Permission denied", str(Path(dir) / ".~x.yaml"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    target = tmp_path / "new" / "2025" / "u.yaml"
+    result = runner.invoke(app, ["rollover", str(source), "--to", "2025", "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert f"无法写入 {target}" in text and f"没有在「{target.parent}」中写入的权限" in text
+    assert files_under(tmp_path) == before  # the folders made for it are gone again
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_rollover_into_a_read_only_folder(tmp_path):
+    source = local_code_unit(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    result = runner.invoke(app, ["rollover", str(source), "--to", "2025", "-o", str(locked / "u.yaml")])
+    assert result.exit_code == 2 and "权限" in result.output and not list(locked.iterdir())
+
+
+# --- diff pairs projects by identity ------------------------------------------------------------------------
+
+def unit_with_projects(path: Path, projects: list[tuple[str, str, str | None]]) -> Path:
+    """A spec with these (名称, 金额, 编码) projects, balanced."""
+    total = D("80.00") + sum((D(a) for _, a, _ in projects), D(0))
+    lines = ["年度: 2024", "单位: {名称: 比较单位, 性质: 行政}", f"收入: {{一般公共预算拨款: {total}}}", "基本支出:",
+             "  - {功能科目: 2010301, 经济科目: 30101, 金额: 80.00}", "项目:"]
+    lines += [f"  - {{名称: {name}, 功能科目: 2010302, 金额: {amount}" + (f", 编码: {code}}}" if code else "}")
+              for name, amount, code in projects]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def diff_lines(tmp_path: Path, old: list, new: list) -> list[dict]:
+    a, b = unit_with_projects(tmp_path / "old.yaml", old), unit_with_projects(tmp_path / "new.yaml", new)
+    result = runner.invoke(app, ["diff", "--json", str(a), str(b)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_diff_a_project_renamed_in_place_is_one_line_with_its_change(tmp_path):
+    lines = diff_lines(tmp_path, [("社区治理专项", "20.00", None), ("其他", "5.00", None)],
+                       [("社区治理服务", "22.50", None), ("其他", "5.00", None)])
+    projects = [l for l in lines if l["分组"] == "项目"]
+    assert [(l["名称"], l["状态"], l["原"], l["新"], l["增减额"]) for l in projects] == [
+        ("社区治理专项 → 社区治理服务", "改名", "20.00", "22.50", "2.50")]
+
+
+def test_diff_keeps_projects_of_the_same_name_apart_and_they_add_up(tmp_path):
+    old = [("社区治理专项", "20.00", None), ("重名", "5.00", None), ("重名", "7.00", None), ("旧项目", "3.00", "P-OLD")]
+    new = [("社区治理服务", "22.00", None), ("重名", "6.00", None), ("重名", "9.00", None), ("新项目", "4.00", "P-NEW"),
+           ("另一新项目", "2.00", None)]
+    lines = diff_lines(tmp_path, old, new)
+    projects = [l for l in lines if l["分组"] == "项目"]
+    assert [(l["名称"], l["原"], l["新"]) for l in projects if l["名称"] == "重名"] == [
+        ("重名", "5.00", "6.00"), ("重名", "7.00", "9.00")]
+    assert sorted((l["名称"], l["状态"]) for l in projects if l["状态"] != "变化") == [
+        ("另一新项目", "新增"), ("新项目", "新增"), ("旧项目", "删除"), ("社区治理专项 → 社区治理服务", "改名")]
+    for l in projects:
+        if l["原"] and l["新"]:
+            assert D(l["增减额"]) == D(l["新"]) - D(l["原"])
+    change = sum((D(l["新"] or 0) - D(l["原"] or 0) for l in projects), D(0))
+    total = next(l for l in lines if l["分组"] == "合计" and l["名称"] == "项目支出")
+    assert change == D(total["增减额"]) == D("8.00")

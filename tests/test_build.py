@@ -2,9 +2,11 @@
 spec, and spec text that stays text."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from conftest import HETANG, ROOT, SHIZHU, XUELIN, row_with
@@ -108,3 +110,53 @@ def test_two_specs_of_one_unit_and_year_are_refused_naming_both(tmp_path):
         at = next(i for i, t in enumerate(lines) if t.startswith(f"{folder / one}.yaml"))
         assert "E-BUILD-DUPLICATE" in lines[at + 1] and f"与 {folder / other}.yaml 写到同一文件夹" in lines[at + 1]
     assert not (tmp_path / "out").exists()  # nothing was written for any of them
+
+
+@pytest.mark.parametrize("make", ["file", "file-above", "read-only"])
+def test_an_output_that_cannot_be_written_is_a_finding_and_nothing_changes(tmp_path, make):
+    out = tmp_path / "out"
+    if make == "file":
+        out.write_text("我是一个文件", encoding="utf-8")
+    elif make == "file-above":
+        (tmp_path / "out").mkdir()
+        (out / "2023").write_text("年度文件夹的位置上是一个文件", encoding="utf-8")
+    else:
+        assert build(SHIZHU, "-o", out).exit_code == 0
+        folder = out / "2023" / "石柱土家族自治县行政服务中心"
+        before = {p.name: p.read_bytes() for p in folder.iterdir()}
+        folder.chmod(0o555)
+    try:
+        result = build(SHIZHU, "-o", out)
+        if make == "read-only" and os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        assert result.exit_code == 1 and "E-OUTPUT" in result.output and "无法写入" in result.output
+        assert "Traceback" not in result.output
+        assert ("是文件而不是文件夹" if make != "read-only" else "没有写入权限") in result.output
+        if make == "read-only":
+            assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing partial
+        assert not list(tmp_path.rglob(".~*.part"))
+    finally:
+        if make == "read-only":
+            folder.chmod(0o755)
+
+
+def test_a_full_disk_leaves_the_previous_outputs(tmp_path, monkeypatch):
+    import errno
+    spec, out = tmp_path / "石柱.yaml", tmp_path / "out"
+    text = SHIZHU.read_text(encoding="utf-8")
+    spec.write_text(text, encoding="utf-8")
+    assert build(spec, "-o", out).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    spec.write_text(text.replace("联系电话: ", "联系电话: 9", 1).replace("电子政务外网线路租用费", "线路租用费", 1),
+                    encoding="utf-8")  # both documents change
+    real, calls = os.fsync, []
+
+    def full(fd):  # the unit's second file finds the disk full
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd)
+    monkeypatch.setattr(os, "fsync", full)
+    result = build(spec, "-o", out)
+    assert result.exit_code == 1 and "磁盘已满" in result.output and len(calls) == 2
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # not one document changed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
+from ..catalog import kind_of
 from ..figures import ExprError, parse
 from ..findings import Finding, PathT
 from ..ledger import FUNDS, GENERAL_PARTS, INCOME_FIELDS
@@ -121,8 +122,12 @@ def staff(ctx: Context) -> Iterable[Finding]:
 
 
 def prior(ctx: Context) -> Iterable[Finding]:
-    """上年 三公 合计 against its parts; a part left out is zero, as the forms leave zeros blank."""
+    """上年 三公 合计 against its parts (a part left out is zero, as the forms leave zeros blank); 功能分类
+    keys that are no 功能科目."""
     p = ctx.spec.prior
+    for key in p.by_function if p else ():
+        if kind_of(key) != "功能":
+            yield ctx.at("W-PRIOR-CODE", ("上年", "功能分类", key), key=True, name=key)
     if p is None or p.sangong is None or p.sangong.total is None:
         return
     parts = [x for x in (p.sangong.abroad, p.sangong.reception, p.sangong.car_purchase, p.sangong.car_running) if x is not None]

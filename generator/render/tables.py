@@ -21,22 +21,51 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from ..figures import ExprError, Figures, scoped
+from ..catalog import split_ref
+from ..figures import (
+    Expr,
+    ExprError,
+    Figures,
+    Terms,
+    code_scope,
+    combine,
+    project_scope,
+    scoped,
+)
 from ..ledger import FUND_OF, FUNDS
 from ..money import round2
 from ..spec.model import DetailLine, Indicator, KeyTask, Project, Spec
 from .placeholders import DataError, Placeholder, TemplateError, lookup
 from .xlsx import PARENT, Constant, SheetFill
 
-CHINESE_NUMERALS = "零一二三四五六七八九十"
+DIGITS = "零一二三四五六七八九"
 
 
 def ordinal(n: int) -> str:
-    """1 → 一, 12 → 十二, 25 → 二十五 (the 序号 forms print)."""
-    if n <= 10:
-        return CHINESE_NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
+    """A count in Chinese numerals, as 序号 forms print it: 1 → 一, 12 → 十二, 100 → 一百, 101 → 一百零一,
+    110 → 一百一十, 1005 → 一千零五, 100000 → 十万 (n ≥ 0)."""
+    text = _number(n) or "零"
+    return text[1:] if text.startswith("一十") else text
+
+
+def _number(n: int) -> str:
+    """Chinese numerals of n: groups of four digits under 亿 and 万, 零 for skipped places."""
+    for size, unit in ((10 ** 8, "亿"), (10 ** 4, "万")):
+        if n >= size:
+            high, low = divmod(n, size)
+            return _number(high) + unit + ("零" if 0 < low < size // 10 else "") + _number(low)
+    out, gap = "", False
+    for place, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // place % 10
+        if digit:
+            out += ("零" if gap else "") + DIGITS[digit] + unit
+        gap = bool(out) and not digit
+    return out
+
+
+def sheet_name(pattern: str, n: int, name: str) -> str:
+    """A repeated sheet's name: the format's 表名 with {序号} and {名称} put in (other braces stay as written)."""
+    return str(pattern).replace("{序号}", str(n)).replace("{名称}", name)
 
 
 def date_text(day: dt.date | None) -> str | None:
@@ -48,14 +77,14 @@ class SheetData:
 
     def __init__(self, fig: Figures, table: str, config: dict, context: dict[str, Any]):
         self.fig, self.table, self.context = fig, table, context
-        self.scope = str(config.get("范围") or "")
+        self.scope = scope_of(config.get("范围"))
         self.show_zero = config.get("零值") == "显示"
 
-    def figure(self, expr: str, within: str = "", held: bool = False) -> Decimal | Constant | None:
+    def figure(self, expr: str, within: Expr = "", held: bool = False) -> Decimal | Constant | None:
         """The figure as printed; `held`: as a cell holds it under live sums — unrounded where the print is
         its rounding, else (a 公布数) a Constant as printed. A figure printed blank stays blank."""
-        placed = scoped(within, expr) if within else expr
         try:
+            placed = scoped(within, expr)
             value = self.fig.shown(placed, table=self.table, scope=self.scope)
             if value is None or (value == 0 and not self.show_zero):
                 return None
@@ -86,6 +115,15 @@ class SheetData:
         return self.figure(ph.expr, obj["范围"], held=held)
 
 
+def scope_of(*texts: Any) -> Terms:
+    """A 范围 a format writes (several: all of them), parsed; an error names it."""
+    written = [str(t) for t in texts if t]
+    try:
+        return combine(*written)
+    except ExprError as exc:
+        raise TemplateError(f"范围「{'&'.join(written)}」：{exc}") from None
+
+
 def unit_fields(spec: Spec) -> dict[str, Any]:
     u = spec.unit
     return {"名称": u.name, "编码": u.code, "主管部门": u.department, "主管部门编码": u.department_code, "性质": u.kind,
@@ -95,7 +133,7 @@ def unit_fields(spec: Spec) -> dict[str, Any]:
 
 
 def project_fields(fig: Figures, p: Project, n: int) -> dict[str, Any]:
-    from ..catalog import split_ref
+    """The fields of the n-th project of the spec (n from 1: its place in spec.projects is its identity)."""
     spec = fig.spec
     code = split_ref(p.function)[0] if p.function else None
     return {
@@ -110,7 +148,7 @@ def project_fields(fig: Figures, p: Project, n: int) -> dict[str, Any]:
         "完成日期": p.end.isoformat() if p.end else None, "资金用途": p.use_kind, "项目概况": p.overview,
         "项目用途": p.purpose, "立项依据": p.basis, "固定资产采购金额": p.fixed_assets, "采购品目": p.procurement_items,
         "中期目标": p.period_goal, "年度目标": p.annual_goal, "备注": p.note, "单位名称": spec.unit.name,
-        "单位编码": spec.unit.code, "范围": f"项目:{p.name}",
+        "单位编码": spec.unit.code, "范围": project_scope(n - 1),
     }
 
 
@@ -189,8 +227,9 @@ class Builder:
             each = config.get("每项")
             if each:
                 items = self._items(each, config)
-                for n, item in enumerate(items or [None], start=1):
-                    name = (config.get("表名") or sheet + "{序号}").format(序号=n, 名称=item["名称"] if item else "")
+                slots: list[dict | None] = [*items] or [None]  # an empty form when there is none
+                for n, item in enumerate(slots, start=1):
+                    name = sheet_name(config.get("表名") or sheet + "{序号}", n, item["名称"] if item else "")
                     out.append(self._fill(sheet, name if items else sheet, config, {each: item}))
             else:
                 out.append(self._fill(sheet, sheet, config, {}))
@@ -200,7 +239,7 @@ class Builder:
         spec = self.spec
         if each == "项目":
             items = [project_fields(self.fig, p, n) for n, p in enumerate(spec.projects, start=1)]
-            keep = [p.indicators or p.annual_goal for p in spec.projects]
+            keep = [bool(p.indicators or p.annual_goal) for p in spec.projects]
         elif each == "一级项目":
             kind = config.get("类型")
             chosen = [p for p in spec.programs if kind is None or (p.kind or "一般性项目") == kind]
@@ -258,12 +297,13 @@ class Builder:
             return [detail_fields(d, n) for n, d in enumerate(project.details if project else [], start=1)]
         return self._panels(source["并列"], data)
 
-    def _classified(self, source: dict, data: SheetData, within: str = "") -> list[dict]:
+    def _classified(self, source: dict, data: SheetData) -> list[dict]:
         dim = source["分类"]
         if dim not in ("功能", "部门经济", "政府经济"):
             raise TemplateError(f"分类「{dim}」不支持（可用 功能、部门经济、政府经济）")
         levels = source.get("级次") or ["类", "款", "项"]
-        scope = "&".join(x for x in (data.scope, str(source.get("范围") or ""), within) if x)
+        own = scope_of(source.get("范围"))
+        scope = combine(data.scope, own)
         if not self.fig.entries(scope):
             return []
         if not self.fig.dim_known(dim, scope):
@@ -284,11 +324,11 @@ class Builder:
             last = parts["项"] or parts["款"]
             rows.append({"编码": code, **parts, "名称": row.name, "缩进名称": indent + row.name, "级次": row.level,
                          "项号名称": f"{last} {row.name}" if row.level == levels[-1] and len(levels) > 1 and last else row.name,
-                         "范围": "&".join(x for x in (str(source.get("范围") or ""), within, f"{dim}:{code}") if x),
+                         "范围": combine(own, code_scope(dim, code)),
                          PARENT: parent})
         if source.get("序号") == "中文":
-            for n, row in enumerate(rows, start=1):
-                row["项目"] = f"{ordinal(n)}、{row['名称']}"
+            for n, line in enumerate(rows, start=1):
+                line["项目"] = f"{ordinal(n)}、{line['名称']}"
         return rows
 
     def _list(self, what: str) -> list[dict]:
@@ -298,7 +338,7 @@ class Builder:
         if what == "政府采购":
             return [{"序号": n, "项目": i.project, "品目": i.item, "类别": i.kind, "数量": i.quantity, "计量单位": i.unit,
                      "金额": i.amount, "上年结转": i.amount if i.carryover else None, "资金": _money_columns(i.source, i.amount, self.default_source),
-                     **_code_parts(i.function and i.function.split()[0]), "单位编码": spec.unit.code,
+                     **_code_parts(split_ref(i.function)[0] if i.function else None), "单位编码": spec.unit.code,
                      "单位名称": spec.unit.name, "备注": i.note} for n, i in enumerate(spec.procurement, start=1)]
         if what == "政府购买服务":
             return [{"序号": n, "项目": s.project, "具体项目": s.detail, "资金项目": s.fund_project, "金额": s.amount,
@@ -348,7 +388,7 @@ class Builder:
                 continue
             entry: dict[str, Any] = {"项目": item.get("项目")}
             if "范围" in item:
-                entry["范围"] = str(item["范围"] or "")
+                entry["范围"] = scope_of(item["范围"])
             if "数" in item:
                 entry["数"] = data.figure(str(item["数"]))
             elif "范围" in item:

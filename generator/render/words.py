@@ -198,7 +198,7 @@ class Words:
         projects = []
         for n, p in enumerate(spec.projects, start=1):
             fields = project_fields(fig, p, n)
-            same_fund = [q for q in spec.projects if (q.special_fund or q.name) == (p.special_fund or p.name)]
+            same_fund = [q for q in spec.projects if p.special_fund and q.special_fund == p.special_fund] or [p]
             fields.update({
                 "中文序号": ordinal(n), "所属专项金额": sum((q.amount for q in same_fund), Decimal(0)),
                 "指标": indicator_rows(p.indicators, frame),
