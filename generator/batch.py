@@ -11,12 +11,13 @@ import json
 import multiprocessing.util
 import os
 import shutil
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import __version__
 from .build import build, clashes, output_dir
@@ -105,7 +106,7 @@ def _manifest_path(out: Path, spec: Path) -> Path:
     return out / MANIFESTS / (hashlib.sha1(os.path.normpath(spec).encode()).hexdigest()[:20] + ".json")
 
 
-def _current(manifest: Path, raw: bytes, spec: Path, out: Path, options: "Options") -> UnitResult | None:
+def _current(manifest: Path, raw: bytes, spec: Path, out: Path, options: Options) -> UnitResult | None:
     """The unit's saved result when nothing it depends on changed and its files are still there. The
     format is the one the manifest records: the spec's bytes are in the fingerprint, so when they are
     unchanged its 格式 is too; that format's files are read as they are now."""
@@ -175,8 +176,8 @@ def process(spec: Path, out: Path, options: Options) -> UnitResult:
         if options.pdf and files:
             files += _pdf(files)
         result.status, result.files = "生成", [str(f.relative_to(out)) for f in files]
-        result.folder = str(output_dir(out, checked))
-        assert checked.format is not None  # a spec that built has its format
+        assert checked.spec is not None and checked.format is not None  # a spec that built has both
+        result.folder = str(output_dir(out, checked.spec))
         key = fingerprint(raw, checked.format, find_local_file(spec.parent), options.pdf)
         write_all([(manifest, json.dumps({"fingerprint": key, "format": checked.format.name, "result": asdict(result)},
                                          ensure_ascii=False, indent=1).encode("utf-8"))])
@@ -291,7 +292,7 @@ def write_summaries(units: list[UnitResult], out: Path, templates: Path | None =
     written = []
     for year, mine in years.items():
         folder = out / (str(year) if year is not None else UNKNOWN_YEAR)
-        totals = {k: sum((Decimal(u.figures[k]) for u in mine if u.figures.get(k) is not None), ZERO)
+        totals = {k: sum((Decimal(v) for u in mine if (v := u.figures.get(k)) is not None), ZERO)
                   for k in SUMMARY_FIGURES}
         report = {"年度": year, "单位数": len(mine), "失败": sum(u.failed for u in mine),
                   "合计": {k: plain(v) for k, v in totals.items()},

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 from .checks import Checked
+from .figures import Figures
 from .findings import Finding, finding
 from .formats import Format
 from .output import OutputError, write_all
-from .render.placeholders import DataError, TemplateError
 from .render.docx import DocxForm
 from .render.narrative_sums import narrative_findings
+from .render.placeholders import DataError, TemplateError
 from .render.tables import Builder
 from .render.words import FILTERS, Words
 from .render.xlsx import XlsxTemplate
+from .spec.model import Spec
 
 MAX_NAME_BYTES = 200  # of a folder or file name in UTF-8: file systems allow 255, temporary names need room
 
@@ -33,13 +35,13 @@ def safe_name(name: str) -> str:
     return text.rstrip(" .") or "未命名"
 
 
-@lru_cache(maxsize=None)
+@cache
 def xlsx_template(path: Path) -> XlsxTemplate:
     """Compiled once per process."""
     return XlsxTemplate(path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def docx_template(path: Path) -> DocxForm:
     """Compiled once per process."""
     return DocxForm(path, FILTERS)
@@ -51,9 +53,7 @@ class Built:
     findings: list[Finding] = field(default_factory=list)
 
 
-def output_dir(out: Path, checked: Checked) -> Path:
-    spec = checked.spec
-    assert spec is not None
+def output_dir(out: Path, spec: Spec) -> Path:
     return out / str(spec.year) / safe_name(spec.unit.name)
 
 
@@ -66,9 +66,9 @@ def clashes(folders: Iterable[tuple[str, Path]]) -> dict[str, list[str]]:
     return {spec: [o for o in specs if o != spec] for specs in by_folder.values() if len(specs) > 1 for spec in specs}
 
 
-def render_documents(checked: Checked, fmt: Format) -> list[tuple[str, bytes]]:
+def render_documents(fig: Figures, fmt: Format) -> list[tuple[str, bytes]]:
     """(file name, bytes) of every document of the format. Raises TemplateError."""
-    spec = checked.spec
+    spec = fig.spec
     when = (spec.unit.filed_on.isoformat() if spec.unit.filed_on else f"{spec.year}-01-01") + "T00:00:00Z"
     out = []
     for doc in fmt.documents:
@@ -76,9 +76,9 @@ def render_documents(checked: Checked, fmt: Format) -> list[tuple[str, bytes]]:
         title = f"{spec.unit.name} {spec.year}年{doc['名称']}"
         if template.suffix == ".xlsx":
             tpl = xlsx_template(template)
-            data = tpl.render(Builder(checked.figures, doc).fills(tpl.order), title=title, when=when)
+            data = tpl.render(Builder(fig, doc).fills(tpl.order), title=title, when=when)
         elif template.suffix == ".docx":
-            words = Words(checked.figures, doc)
+            words = Words(fig, doc)
             data = docx_template(template).render({**words.context(), **words.globals()}, title=title, when=when)
         else:
             raise TemplateError(f"不支持的模板类型：{template.name}")
@@ -88,12 +88,12 @@ def render_documents(checked: Checked, fmt: Format) -> list[tuple[str, bytes]]:
 
 def build(checked: Checked, out: Path) -> Built:
     result = Built()
-    if not checked.ok or checked.figures is None:
+    fig, fmt = checked.figures, checked.format
+    if not checked.ok or fig is None or fmt is None:
         result.findings.append(finding("E-BUILD-REFUSED", file=str(checked.path)))
         return result
-    fmt = checked.format
     try:
-        documents = render_documents(checked, fmt)
+        documents = render_documents(fig, fmt)
     except DataError as exc:
         result.findings.append(finding("E-BUILD-DATA", file=str(checked.path), format=fmt.name, reason=exc))
         return result
@@ -101,12 +101,11 @@ def build(checked: Checked, out: Path) -> Built:
         result.findings.append(finding("E-TEMPLATE", file=str(fmt.path), format=fmt.name, reason=exc))
         return result
     wrong = [f for name, data in documents if name.endswith(".docx")
-             for f in narrative_findings(name, data, checked.spec, str(checked.path))]
+             for f in narrative_findings(name, data, fig.spec, str(checked.path))]
     if wrong:  # a sentence whose parts do not add up to its total is never published
         result.findings += wrong
         return result
-    folder = output_dir(out, checked)
-    files = [(folder / name, data) for name, data in documents]
+    files = [(output_dir(out, fig.spec) / name, data) for name, data in documents]
     try:
         write_all(files)
     except OutputError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,9 +27,9 @@ err = Console(stderr=True, highlight=False)
 
 Specs = Annotated[list[Path], typer.Argument(help="规格文件或文件夹（文件夹内的 .yaml 逐个检查）", show_default=False)]
 AsJson = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
-Codes = Annotated[Optional[Path], typer.Option("--codes", help="本地科目文件（默认就近查找 yusuan-codes.yaml）")]
-FormatOpt = Annotated[Optional[str], typer.Option("--format", help="公开格式（默认取规格中的「格式」）")]
-TemplatesOpt = Annotated[Optional[Path], typer.Option(
+Codes = Annotated[Path | None, typer.Option("--codes", help="本地科目文件（默认就近查找 yusuan-codes.yaml）")]
+FormatOpt = Annotated[str | None, typer.Option("--format", help="公开格式（默认取规格中的「格式」）")]
+TemplatesOpt = Annotated[Path | None, typer.Option(
     "--templates", help="模板文件夹：其中的格式与模板优先于工作区的 templates/、YUSUAN_TEMPLATES 和内置模板")]
 
 
@@ -116,7 +116,8 @@ Pdf = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转成 P
 def build(specs: Specs, output: Output = Path("build"), codes: Codes = None, format: FormatOpt = None,
           templates: TemplatesOpt = None, pdf: Pdf = False) -> None:
     """生成文书：OUT/<年度>/<单位名称>/<文档>.xlsx/.docx。有错误的规格不生成（先打印其问题）。"""
-    from .build import build as build_one, clashes, output_dir
+    from .build import build as build_one
+    from .build import clashes, output_dir
     from .pdf import Converter, OfficeMissing
     _templates_exist(templates)
     converter = None
@@ -125,20 +126,20 @@ def build(specs: Specs, output: Output = Path("build"), codes: Codes = None, for
             converter = Converter()
         except OfficeMissing as exc:
             err.print(f"[red]错误[/] {escape(str(exc))}")
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
     failed = False
     checks = [check_file(path, codes, format, templates) for path in _files(specs)]
-    same = clashes((str(c.path), output_dir(output, c)) for c in checks if c.ok and c.spec is not None)
+    same = clashes((str(c.path), output_dir(output, c.spec)) for c in checks if c.ok and c.spec is not None)
     try:
         for checked in checks:
             path = checked.path
             errors = [f for f in checked.findings if f.is_error]
             if errors:
                 print_findings(err, errors, [str(path)])
-            if str(path) in same:  # neither is written: which one is right is the author's call
+            if str(path) in same and checked.spec is not None:  # neither is written: which is right is the author's call
                 failed = True
                 print_findings(err, [finding("E-BUILD-DUPLICATE", file=str(path), others="、".join(same[str(path)]),
-                                             folder=output_dir(output, checked))], [])
+                                             folder=output_dir(output, checked.spec))], [])
                 continue
             result = build_one(checked, output)
             if result.findings:
@@ -173,10 +174,10 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 @app.command()
 def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件夹（或文件）", show_default=False)],
           output: Output = Path("build"),
-          jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="并行进程数（默认：全部 CPU 核）")] = None,
+          jobs: Annotated[int | None, typer.Option("-j", "--jobs", help="并行进程数（默认：全部 CPU 核）")] = None,
           format: FormatOpt = None, templates: TemplatesOpt = None, pdf: Pdf = False,
           force: Annotated[bool, typer.Option("--force", help="全部重新生成（不跳过未变的单位）")] = False,
-          shard: Annotated[Optional[str], typer.Option(
+          shard: Annotated[str | None, typer.Option(
               "--shard", help="只做 n 份中的第 k 份（k/n，如 2/8），供 CI 矩阵、Slurm 数组作业等分头生成", show_default=False)] = None,
           as_json: AsJson = False) -> None:
     """批量生成一个区的全部单位：失败的单位报告后跳过；未变的单位跳过；写出 OUT/<年度>/汇总.xlsx 与 report.json。"""
@@ -195,7 +196,7 @@ def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件
             result = run_batch(folders, output, options, jobs=jobs, part=part, on_result=report)
     except OutputError as exc:  # the summaries (each unit's own failure is in its result)
         err.print(f"[red]错误[/] E-OUTPUT {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     counts = {s: sum(u.status == s for u in result.units) for s in ("生成", "未变", "失败")}
     if as_json:
         _json({"单位数": len(result.units), "生成": counts["生成"], "未变": counts["未变"], "失败": counts["失败"],
@@ -223,11 +224,11 @@ class _progress:
 
     def __init__(self, total: int, quiet: bool = False):
         self.total, self.failures, self.quiet = total, 0, quiet
-        self.bar = None
+        self.bar: Any = None  # a rich Progress on a terminal
 
     def __enter__(self):
         if out.is_terminal and not self.quiet:
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
             self.bar = Progress(TextColumn("[bold]生成文书"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("失败 {task.fields[failures]}"), TextColumn("{task.fields[rate]}"),
                                 TimeRemainingColumn(), console=out)
@@ -253,7 +254,7 @@ class _progress:
 @app.command()
 def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_default=False)],
              to: Annotated[int, typer.Option("--to", help="下一年度，如 2024")],
-             output: Annotated[Optional[Path], typer.Option("-o", "--output", help="新规格文件（默认 specs/<新年度>/同名.yaml）")] = None,
+             output: Annotated[Path | None, typer.Option("-o", "--output", help="新规格文件（默认 specs/<新年度>/同名.yaml）")] = None,
              force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
              codes: Codes = None) -> None:
     """编制下一年：年度前移，本年数字写成上年数，项目保留为草稿；注释与键的顺序尽量保留。"""
@@ -267,15 +268,16 @@ def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_defa
         print_findings(err, [f for f in checked.findings if f.is_error], [str(spec)])
         err.print("[red]错误[/] 规格有错误，先修正再编制下一年")
         raise typer.Exit(1)
-    if to <= checked.spec.year:
-        err.print(f"[red]错误[/] --to {to} 应晚于本年度 {checked.spec.year}")
+    year = checked.figures.spec.year
+    if to <= year:
+        err.print(f"[red]错误[/] --to {to} 应晚于本年度 {year}")
         raise typer.Exit(2)
-    target = output or default_target(spec, checked.spec.year, to)
+    target = output or default_target(spec, year, to)
     try:
         errors = write_next(roll(spec, checked.figures, to), target, codes, force)
     except TargetError as exc:
         err.print(f"[red]错误[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     if errors:
         err.print(f"[red]错误[/] 编制出的 {to} 年规格通过不了检查，未写出 {escape(str(target))}"
                   "（行号指将要写出的内容）：", soft_wrap=True)
@@ -285,7 +287,7 @@ def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_defa
             if f.hint:
                 err.print(f"    [cyan]提示：{escape(f.hint)}[/]", soft_wrap=True)
         raise typer.Exit(1)
-    out.print(f"[green]✓[/] {escape(str(target))}（{checked.spec.year} 年数已写入「上年」；请核实项目与金额后运行 yusuan check）")
+    out.print(f"[green]✓[/] {escape(str(target))}（{year} 年数已写入「上年」；请核实项目与金额后运行 yusuan check）")
 
 
 @app.command()
@@ -321,7 +323,7 @@ def diff(old: Annotated[Path, typer.Argument(help="原规格", show_default=Fals
 
 
 @app.command()
-def schema(output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而非标准输出")] = None) -> None:
+def schema(output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出")] = None) -> None:
     """输出规格的 JSON Schema（编辑器据此自动补全与校验）。"""
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output:
@@ -361,7 +363,7 @@ def formats(templates: TemplatesOpt = None, as_json: AsJson = False) -> None:
     from .formats import FormatError
     _templates_exist(templates)
     stack = templates_for(None, templates)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in stack.names():
         try:
             fmt = stack.format(name)

@@ -2,8 +2,9 @@
 is defined once in registry.py."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 
 from .registry import CODES, Severity
 

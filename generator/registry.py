@@ -27,7 +27,7 @@ class Code:
         return "warning" if self.code.startswith("W-") else "error"
 
 
-def _code(code: str, meaning: str, message: str | Text = "{detail}", hint: str | None = None,
+def _code(code: str, meaning: str, message: str | Text = "{detail}", hint: str | None = None, /,
           **variants: Text | str) -> Code:
     texts = {"": message if isinstance(message, Text) else Text(message, hint)}
     texts.update({name: t if isinstance(t, Text) else Text(t) for name, t in variants.items()})

@@ -207,10 +207,13 @@ class Line:
 
     def to_dict(self) -> dict[str, Any]:
         c = self.change
-        fmt = (lambda v: None if v is None else f"{round2(v):.2f}")
-        return {"分组": self.group, "编码": self.key, "名称": self.name, "原": fmt(self.old), "新": fmt(self.new),
-                "增减额": fmt(c.diff) if c else None, "增减率": None if not c or c.percent is None else f"{c.percent}",
+        return {"分组": self.group, "编码": self.key, "名称": self.name, "原": _cents(self.old), "新": _cents(self.new),
+                "增减额": _cents(c.diff) if c else None, "增减率": None if not c or c.percent is None else f"{c.percent}",
                 "状态": self.status}
+
+
+def _cents(value: Decimal | None) -> str | None:
+    return None if value is None else f"{round2(value):.2f}"
 
 
 def diff(old: Figures, new: Figures) -> list[Line]:
@@ -229,9 +232,11 @@ def diff(old: Figures, new: Figures) -> list[Line]:
             name = (now.get(code) or was[code])[0]
             add(group, code, name, was.get(code, (name, None))[1], now.get(code, (name, None))[1])
     for a, b in pair_projects(old.spec.projects, new.spec.projects):
+        one = b or a
+        assert one is not None  # a pair has at least one side
         renamed = a is not None and b is not None and a.name != b.name
-        name = f"{a.name} → {b.name}" if renamed else (b or a).name
-        add("项目", (b or a).code or "", name, a.amount if a else None, b.amount if b else None, renamed)
+        name = f"{a.name} → {b.name}" if a is not None and b is not None and renamed else one.name
+        add("项目", one.code or "", name, a.amount if a else None, b.amount if b else None, renamed)
     return lines
 
 
@@ -259,4 +264,4 @@ def pair_projects(old: list[Project], new: list[Project]) -> list[tuple[Project 
 def _rows(fig: Figures, dim: str, where: str) -> dict[str, tuple[str, Decimal]]:
     if not fig.dim_known(dim, where):
         return {}
-    return {r.code: (r.name, r.values[0]) for r in fig.rollup(dim, [""], where)[1:]}
+    return {r.code: (r.name, r.values[0]) for r in fig.rollup(dim, [""], where)[1:] if r.code}

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
+from decimal import Decimal as D
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +24,7 @@ from generator.checks import check_file
 from generator.cli import app
 
 sys.path.insert(0, str(ROOT / "examples"))
-from make_district import write_district  # noqa: E402
+from make_district import write_district
 
 runner = CliRunner()
 
@@ -160,7 +163,7 @@ def test_diff(tmp_path):
     project = next(line for line in lines if line["分组"] == "项目")
     assert (project["名称"], project["原"], project["新"], project["增减额"], project["增减率"]) == (
         "自助终端及大数据应用分析展示系统", "67.00", "77.00", "10.00", "14.93")
-    assert {(l["分组"], l["编码"]) for l in lines} >= {("功能分类", "2010306"), ("功能分类", "201")}
+    assert {(x["分组"], x["编码"]) for x in lines} >= {("功能分类", "2010306"), ("功能分类", "201")}
     text = runner.invoke(app, ["diff", str(SHIZHU), str(changed)], env={"COLUMNS": "200"}).output
     assert "自助终端及大数据应用分析展示系统" in text and "10.00" in text and "14.93" in text
 
@@ -233,10 +236,6 @@ def test_shards_cover_the_district_and_a_final_run_writes_the_summary(district, 
 
 
 # --- rollover writes only a next year's spec that checks, and only where it can --------------------------
-
-import re
-import tempfile
-from decimal import Decimal as D
 
 EXAMPLE = ROOT / "examples" / "最小单位.yaml"
 
@@ -345,8 +344,8 @@ def diff_lines(tmp_path: Path, old: list, new: list) -> list[dict]:
 def test_diff_a_project_renamed_in_place_is_one_line_with_its_change(tmp_path):
     lines = diff_lines(tmp_path, [("社区治理专项", "20.00", None), ("其他", "5.00", None)],
                        [("社区治理服务", "22.50", None), ("其他", "5.00", None)])
-    projects = [l for l in lines if l["分组"] == "项目"]
-    assert [(l["名称"], l["状态"], l["原"], l["新"], l["增减额"]) for l in projects] == [
+    projects = [x for x in lines if x["分组"] == "项目"]
+    assert [(x["名称"], x["状态"], x["原"], x["新"], x["增减额"]) for x in projects] == [
         ("社区治理专项 → 社区治理服务", "改名", "20.00", "22.50", "2.50")]
 
 
@@ -355,14 +354,14 @@ def test_diff_keeps_projects_of_the_same_name_apart_and_they_add_up(tmp_path):
     new = [("社区治理服务", "22.00", None), ("重名", "6.00", None), ("重名", "9.00", None), ("新项目", "4.00", "P-NEW"),
            ("另一新项目", "2.00", None)]
     lines = diff_lines(tmp_path, old, new)
-    projects = [l for l in lines if l["分组"] == "项目"]
-    assert [(l["名称"], l["原"], l["新"]) for l in projects if l["名称"] == "重名"] == [
+    projects = [x for x in lines if x["分组"] == "项目"]
+    assert [(x["名称"], x["原"], x["新"]) for x in projects if x["名称"] == "重名"] == [
         ("重名", "5.00", "6.00"), ("重名", "7.00", "9.00")]
-    assert sorted((l["名称"], l["状态"]) for l in projects if l["状态"] != "变化") == [
+    assert sorted((x["名称"], x["状态"]) for x in projects if x["状态"] != "变化") == [
         ("另一新项目", "新增"), ("新项目", "新增"), ("旧项目", "删除"), ("社区治理专项 → 社区治理服务", "改名")]
-    for l in projects:
-        if l["原"] and l["新"]:
-            assert D(l["增减额"]) == D(l["新"]) - D(l["原"])
-    change = sum((D(l["新"] or 0) - D(l["原"] or 0) for l in projects), D(0))
-    total = next(l for l in lines if l["分组"] == "合计" and l["名称"] == "项目支出")
+    for x in projects:
+        if x["原"] and x["新"]:
+            assert D(x["增减额"]) == D(x["新"]) - D(x["原"])
+    change = sum((D(x["新"] or 0) - D(x["原"] or 0) for x in projects), D(0))
+    total = next(x for x in lines if x["分组"] == "合计" and x["名称"] == "项目支出")
     assert change == D(total["增减额"]) == D("8.00")

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import LONGHUA
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 from test_documents_docx import build_one, variant, vmerge_groups
 
+from conftest import LONGHUA
 from generator.render.docx import DocxForm
 from generator.render.package import core_properties
 from generator.render.placeholders import TemplateError

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import docx
 import openpyxl
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import ROOT, SPECS

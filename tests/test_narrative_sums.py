@@ -12,9 +12,9 @@ import pytest
 from conftest import ROOT, SHIZHU, SPECS
 from generator.build import build, render_documents
 from generator.checks import check_file
-from generator.spec.model import Spec
 from generator.render.narrative_sums import Statement, check_docx, docx_paragraphs, narrative_findings, statements
 from generator.render.words import Words
+from generator.spec.model import Spec
 
 NARRATIVE = "部门预算情况说明.docx"
 
@@ -213,7 +213,7 @@ def test_the_old_unscoped_classes_fail_the_checker(tmp_path, monkeypatch):
     path = tmp_path / "单位.yaml"
     path.write_text(spec_text("mof", "政府性基金", prior=False), encoding="utf-8")
     checked = check_file(path)
-    data = dict(render_documents(checked, checked.format))[NARRATIVE]
+    data = dict(render_documents(checked.figures, checked.format))[NARRATIVE]
     assert ("2025年一般公共预算拨款支出750万元。按支出功能分类，一般公共服务支出598万元，社会保障和就业支出45万元，"
             "城乡社区支出157万元。") in paragraph_with(data, "按支出功能分类")
     bad = [s for s in check_docx(data) if s.status == "不平"]

@@ -129,6 +129,7 @@ def test_a_failed_conversion_restarts_libreoffice_once(fake_office, monkeypatch)
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path, monkeypatch):
     from typer.testing import CliRunner
+
     from generator.cli import app
     monkeypatch.setenv("PATH", str(tmp_path))
     for command in ("build", "batch"):

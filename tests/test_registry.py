@@ -6,7 +6,6 @@ import json
 import re
 import string
 import sys
-from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -16,7 +15,7 @@ from generator.findings import finding
 from generator.registry import CODES
 
 sys.path.insert(0, str(ROOT / "tools"))
-from readme_codes import with_table  # noqa: E402
+from readme_codes import with_table
 
 
 def test_every_code_in_the_program_is_registered():

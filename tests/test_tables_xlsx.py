@@ -6,9 +6,9 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from test_golden_figures import SHIZHU_ECONOMIC, SHIZHU_FUNCTION
 
 from conftest import HETANG, SHIZHU, row_with
-from test_golden_figures import SHIZHU_ECONOMIC, SHIZHU_FUNCTION
 
 
 def num(x):

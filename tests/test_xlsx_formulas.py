@@ -12,7 +12,8 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from decimal import ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
 from pathlib import Path
 
 import openpyxl

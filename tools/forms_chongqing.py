@@ -1,5 +1,5 @@
 """重庆 部门预算公开表 (seed 003: 石柱土家族自治县行政服务中心 2023): the sheets as published."""
-from xlsx_forms import H, Form, Line, classified, none_note
+from xlsx_forms import Form, H, Line, classified, none_note
 
 KINDS = [("合计", ""), ("基本支出", "基本支出"), ("项目支出", "项目支出")]
 

@@ -1,5 +1,5 @@
 """湖南 部门预算公开表 附件3-1～3-30 and the two 绩效目标表 (seed 004: 株洲市荷塘区行政审批服务局)."""
-from xlsx_forms import H, Form, Line, classified, none_note
+from xlsx_forms import Form, H, Line, classified, none_note
 
 UNIT = "单位名称：{{单位.名称}}"
 

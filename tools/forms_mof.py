@@ -1,5 +1,5 @@
 """财政部 部门预算公开 标准九张表 (the default for any unit)."""
-from xlsx_forms import H, Form, Line, classified, none_note
+from xlsx_forms import Form, H, Line, classified, none_note
 
 UNIT = "部门：{{单位.名称}}"
 KINDS = [("合计", ""), ("基本支出", "基本支出"), ("项目支出", "项目支出")]

@@ -7,14 +7,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import docs_forms  # noqa: E402
-import forms_batch  # noqa: E402
-import docs_narrative  # noqa: E402
-import forms_chongqing  # noqa: E402
-import forms_hunan  # noqa: E402
-import forms_mof  # noqa: E402
-from docx_forms import save as save_docx  # noqa: E402
-from xlsx_forms import save  # noqa: E402
+import docs_forms
+import docs_narrative
+import forms_batch
+import forms_chongqing
+import forms_hunan
+import forms_mof
+from docx_forms import save as save_docx
+from xlsx_forms import save
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ROOT = TEMPLATES / "xlsx"

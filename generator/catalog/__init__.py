@@ -7,7 +7,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -117,7 +117,7 @@ class Catalog:
         hit = self.codes.get(code) or self.codes.get(code[:5])
         return (hit.fund or "一般公共预算") if hit and hit.kind == "功能" else None
 
-    def with_local(self, local: list[Code]) -> "Catalog":
+    def with_local(self, local: list[Code]) -> Catalog:
         """Local codes added; a local 功能 code belongs to the budget of its national 款."""
         def placed(c: Code) -> Code:
             kuan = self.codes.get(c.code[:5])
@@ -149,7 +149,7 @@ def _valid(row: dict[str, str], edition: int) -> bool:
     return since <= edition <= until
 
 
-@lru_cache(maxsize=None)
+@cache
 def editions() -> tuple[int, int]:
     """The range of edition years the shipped data covers."""
     years = set()
@@ -160,7 +160,7 @@ def editions() -> tuple[int, int]:
     return min(years), max(max(years), 2026)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalog(edition: int) -> Catalog:
     """The national lists as valid for `edition` (clamped to the editions we ship)."""
     low, high = editions()

@@ -4,10 +4,11 @@ Each rule is a small function `rule(ctx) -> Iterable[Finding]` in one of the mod
 never stops the others."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..catalog import Catalog, editions, load_catalog
 from ..catalog.local import find_local_file, load_local

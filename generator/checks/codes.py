@@ -3,7 +3,8 @@ the catalog's name and fit the unit."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..catalog import LEAF_LENGTH, garbled_code, kind_of, same_name, split_ref
 from ..findings import Finding, PathT, format_path
@@ -36,7 +37,7 @@ def refs(ctx: Context) -> Iterator[tuple[str, str, PathT]]:
 def check_codes(ctx: Context) -> Iterable[Finding]:
     # One finding per (problem, code): a code used on twenty lines is one mistake, reported where it first occurs.
     seen: dict[tuple[str, str], list[PathT]] = defaultdict(list)
-    made: dict[tuple[str, str], tuple[str, str, dict[str, str], PathT]] = {}
+    made: dict[tuple[str, str], tuple[str, str, dict[str, Any], PathT]] = {}
     for expected, text, path in refs(ctx):
         for code, variant, params in _problems(ctx, expected, str(text)):
             key = (code, split_ref(str(text))[0] or str(text))
@@ -44,10 +45,10 @@ def check_codes(ctx: Context) -> Iterable[Finding]:
             made.setdefault(key, (code, variant, params, path))
     for key, (code, variant, params, path) in made.items():
         count = len(seen[key])
-        yield ctx.at(code, path, variant, times=f"（共 {count} 处）" if count > 1 else "", **params)
+        yield ctx.at(code, path, variant, **{**params, "times": f"（共 {count} 处）" if count > 1 else ""})
 
 
-Problem = tuple[str, str, dict[str, str]]  # code, variant, parameters
+Problem = tuple[str, str, dict[str, Any]]  # code, variant, parameters
 
 
 def _problems(ctx: Context, expected: str, text: str) -> Iterator[Problem]:

@@ -3,13 +3,12 @@ the categories a form requires."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import combinations
-from typing import Iterable, Iterator
 
 from ..findings import Finding, PathT
-from ..indicators import (is_cost, is_satisfaction, known_level1, known_level2, level1, level2, money_wan,
-                          read_value)
+from ..indicators import is_cost, is_satisfaction, known_level1, known_level2, level1, level2, money_wan, read_value
 from ..money import ZERO, number, show
 from ..spec.model import DetailLine, Indicator
 from . import Context
@@ -19,7 +18,7 @@ class Owner:
     """Something that has indicators: a project, a 一级项目, or the unit as a whole."""
 
     def __init__(self, label: str, path: PathT, indicators: list[Indicator], amount: Decimal | None,
-                 details: list[DetailLine] = (), extra_weight: Decimal | None = None, categorised: bool = True):
+                 details: Iterable[DetailLine] = (), extra_weight: Decimal | None = None, categorised: bool = True):
         self.label, self.path, self.indicators, self.amount = label, path, indicators, amount
         self.details, self.extra_weight, self.categorised = list(details), extra_weight, categorised
 
@@ -28,8 +27,8 @@ def owners(ctx: Context) -> Iterator[Owner]:
     spec = ctx.spec
     for i, p in enumerate(spec.projects):
         yield Owner(f"项目「{p.name}」", ("项目", i), p.indicators, p.amount, p.details, p.execution_weight)
-    for i, p in enumerate(spec.programs):
-        yield Owner(f"一级项目「{p.name}」", ("一级项目", i), p.indicators, p.amount, categorised=False)
+    for i, program in enumerate(spec.programs):
+        yield Owner(f"一级项目「{program.name}」", ("一级项目", i), program.indicators, program.amount, categorised=False)
     if spec.performance is not None:
         yield Owner("整体绩效", ("整体绩效",), spec.performance.indicators, ctx.figures.total)
 
@@ -81,7 +80,7 @@ def costs(ctx: Context) -> Iterable[Finding]:
             path = owner.path + ("指标", j, "指标值")
             if amount > owner.amount:
                 yield ctx.at("W-INDICATOR-COST", path, owner=owner.label, name=ind.name,
-                             value=f"{ind.value or number(value.number)}{ind.unit or ''}", amount=show(owner.amount))
+                             value=f"{ind.value or amount}{ind.unit or ''}", amount=show(owner.amount))
             elif owner.details and not _matches(amount, owner.amount, owner.details):
                 near = _nearest(ind.name or "", owner.details)
                 yield ctx.at("W-INDICATOR-COST", path, "unmatched", owner=owner.label, name=ind.name, value=show(amount),

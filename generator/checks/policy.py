@@ -1,7 +1,7 @@
 """Policy rules: "三公"经费 only go down (中央八项规定 and the annual 过紧日子 requirements)."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..figures import SANGONG_PARTS
 from ..findings import Finding

@@ -6,9 +6,9 @@ total by a cent or two. These warnings say exactly where, with the exact values,
 amount that carries the rounding, so nobody "fixes" a correct table by hand."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator
 
 from ..figures import Figures
 from ..findings import Finding, PathT
@@ -43,13 +43,16 @@ def _part(fig: Figures, label: str, expr: str) -> Part | None:
     return Part(label, exact, round2(exact) if published is None else published, expr)
 
 
-def _footings(fig: Figures) -> Iterator[tuple[str, Part, list[Part]]]:
+Footing = tuple[str, Part | None, list[Part]]  # what, its total (None: unknown), its parts
+
+
+def _footings(fig: Figures) -> Iterator[Footing]:
     """(what, total, parts) for every sum the documents print."""
     if fig.spec.income is not None:
         parts = [Part(name, v, round2(v), written=("收入", name)) for name, v in fig.income_sources.items()]
         parts += [Part(f"上年结转（{fund}）", v, round2(v), written=("收入", "上年结转")) for fund, v in fig.carryover.items()]
-        total = fig.income_total
-        yield "收入合计", Part("收入合计", total, round2(total), written=("收入",)), parts
+        income = fig.income_total
+        yield "收入合计", Part("收入合计", income, round2(income), written=("收入",)), parts
     if not fig.ledger:
         return
     total = _part(fig, "合计", "")
@@ -62,14 +65,14 @@ def _footings(fig: Figures) -> Iterator[tuple[str, Part, list[Part]]]:
             if not fig.dim_known(dim, scope):
                 continue
             yield from _tree(fig, dim, scope)
-    sangong = [_part(fig, k, k) for k in ("因公出国（境）费", "公务用车购置及运行费", "公务接待费")]
-    if all(sangong):
+    sangong = [p for p in (_part(fig, k, k) for k in ("因公出国（境）费", "公务用车购置及运行费", "公务接待费")) if p]
+    if len(sangong) == 3:
         yield "三公经费", _part(fig, "三公经费", "三公经费"), sangong
 
 
-def _tree(fig: Figures, dim: str, scope: str) -> Iterator[tuple[str, Part, list[Part]]]:
+def _tree(fig: Figures, dim: str, scope: str) -> Iterator[Footing]:
     """Each 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类 of one classified table."""
-    codes = [r.code for r in fig.rollup(dim, [""], scope)[1:]]
+    codes = [r.code for r in fig.rollup(dim, [""], scope)[1:] if r.code]
     label = DIM_LABEL[dim] + (f"（{scope}）" if scope else "")
 
     def expr(code: str | None) -> str:

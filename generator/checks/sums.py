@@ -2,14 +2,14 @@
 figures and the ledger. Differences a rounding can explain are 尾差 warnings; larger ones are errors."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable
 
 from ..catalog import kind_of
 from ..figures import ExprError, parse
 from ..findings import Finding, PathT
 from ..ledger import FUNDS, GENERAL_PARTS, INCOME_FIELDS
-from ..money import ZERO, plain, show
+from ..money import ZERO, show
 from . import Context
 
 

@@ -239,8 +239,8 @@ def indicator_rows(indicators: list[Indicator], frame: list[dict] | None) -> lis
                 hits = [i for i, ind in enumerate(indicators) if i not in used
                         and _same(level1(ind), group["一级"]) and _same(level2(ind), second)]
                 used.update(hits)
-                for i in hits or [None]:
-                    row = indicator_fields(indicators[i], i + 1) if i is not None else indicator_fields(Indicator(), 0)
+                for i in hits or [-1]:  # -1: the category's empty row
+                    row = indicator_fields(indicators[i], i + 1) if i >= 0 else indicator_fields(Indicator(), 0)
                     row.update({"一级": group["一级"], "二级": second})
                     rows.append(row)
         for i, ind in enumerate(indicators):  # categories the frame does not have: after the frame

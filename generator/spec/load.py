@@ -116,9 +116,7 @@ def _unwrap(tp: Any) -> Any:
             tp = args[0] if len(args) == 1 else tp
             if len(args) != 1:
                 return tp
-        elif origin is list:
-            tp = typing.get_args(tp)[0]
-        elif origin is typing.Annotated:
+        elif origin is list or origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
         else:
             return tp

@@ -126,8 +126,8 @@ def read_document(path: Path) -> Document:
         doc.findings.append(finding("E-FILE-NOT-FOUND", "unreadable", file=file, reason=exc.strerror or exc))
         return doc
     text, problem = _decode(raw, file)
-    if problem:
-        doc.findings.append(problem)
+    if problem or text is None:
+        doc.findings.extend([problem] if problem else [])
         return doc
     doc.text = text
     return parse_text(doc)
@@ -162,12 +162,8 @@ _RESOLVER = _TextResolver()
 KNOWN_TAGS = frozenset((_RESOLVER.DEFAULT_SCALAR_TAG, _RESOLVER.DEFAULT_SEQUENCE_TAG, _RESOLVER.DEFAULT_MAPPING_TAG,
                         NULL_TAG, MERGE_TAG))
 
-try:  # libyaml: ten times faster than the pure-Python parser
-    from yaml.cyaml import CParser as FAST_PARSER
-except ImportError:
-    FAST_PARSER = yaml.SafeLoader
-# libyaml's error wording differs from PyYAML's: errors are re-read with the pure-Python parser, whose
-# messages we translate.
+# libyaml: ten times faster than the pure-Python parser, whose messages are clearer (errors are re-read with it)
+FAST_PARSER: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) or yaml.SafeLoader
 
 
 class _TooDeep(Exception):
@@ -317,14 +313,14 @@ class _Slip:
     text: str  # the line
 
     def finding(self, file: str) -> Finding:
-        where = {"file": file, "line": self.line + 1, "column": self.column + 1}
+        line, column = self.line + 1, self.column + 1
         if self.text[self.column] == "　":
-            return finding("E-YAML-SYNTAX", "fullwidth_space", **where)
+            return finding("E-YAML-SYNTAX", "fullwidth_space", file=file, line=line, column=column)
         key = self.text[self.start:self.column].strip()
         rest = re.split(r"\s#", self.text[self.column + 1:self.end])[0].strip()
         rest = rest if len(rest) <= 20 else rest[:20] + "…"
         example = f"加一个空格：「{key}: {rest}」" if rest else f"：「{key}:」"
-        return finding("E-YAML-SYNTAX", "fullwidth_colon", **where, name=key, example=example)
+        return finding("E-YAML-SYNTAX", "fullwidth_colon", file=file, line=line, column=column, name=key, example=example)
 
 
 def _leading_space(n: int, text: str, at: int) -> _Slip | None:
@@ -406,7 +402,7 @@ class _Scanner:
             if start and c in "|>" and not self.depth and key is None and _BLOCK_HEADER.match(s, i):
                 self.block = column
                 return
-            if start and c in "{[" or self.depth and c == ",":
+            if (start and c in "{[") or (self.depth and c == ","):
                 self.depth += c != ","
                 key, start, plain = i + 1, True, False
             elif self.depth and c in "]}":
@@ -416,7 +412,7 @@ class _Scanner:
                 flow_end = _FLOW_END.search(s, i) if self.depth else None
                 self.slips.append(_Slip(n, key, i, flow_end.start() if flow_end else len(s), s))
                 key, start, plain = None, True, False
-            elif c == ":" and (s[i + 1:i + 2] in ("", " ", "\t") or self.depth and s[i + 1:i + 2] in ",]}"):
+            elif c == ":" and (s[i + 1:i + 2] in ("", " ", "\t") or (self.depth and s[i + 1:i + 2] in ",]}")):
                 key, start, plain = None, True, False
             else:  # plain text, up to the next character that may matter
                 if start and key is not None:
@@ -492,6 +488,7 @@ class _Walker:
                 for item in node.value:
                     self.text_node(item)
                 return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
+            assert isinstance(node, yaml.ScalarNode)
             if node.tag == NULL_TAG and _plain(node):
                 return None
             return self.text(node)  # the exact text; types are decided by the model
