@@ -5,7 +5,9 @@ its numbers from the same figures (so both do the same checking and computing wo
 from __future__ import annotations
 
 import copy
+import html
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -89,8 +91,16 @@ def _resolve(text, fill: SheetFill, data):
     return "".join(p if isinstance(p, str) else str(fill.resolve(p, data) or "") for p in text.parts)
 
 
+class _Template(DocxTemplate):
+    """docxtpl, reading XML escapes inside tags as the characters they stand for (as our engine does:
+    {{ 数('基本支出&amp;…') }} means &)."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return re.sub(r"\{\{.*?\}\}|\{%.*?%\}", lambda m: html.unescape(m.group(0)), super().patch_xml(src_xml), flags=re.S)
+
+
 def _docx(checked: Checked, doc: dict, path: Path) -> bytes:
-    tpl = DocxTemplate(str(path))
+    tpl = _Template(str(path))
     words = Words(checked.figures, doc)
     env = Environment(autoescape=True)
     env.filters.update(FILTERS)

@@ -23,7 +23,8 @@ from . import __version__
 from .build import build, clashes, output_dir
 from .catalog import DATA as CATALOG_DATA
 from .catalog.local import find_local_file
-from .checks import check_file, spec_files
+from .checks import spec_files
+from .department import check_any, is_department, member_files, without_members
 from .findings import finding
 from .formats import Format, FormatError, templates_for
 from .money import ZERO, plain
@@ -149,15 +150,23 @@ class Options:
     force: bool = False
 
 
+def spec_bytes(spec: Path) -> bytes:
+    """What a spec's outputs are made from: its bytes, and a 部门 file's every unit spec's too."""
+    parts = [spec.read_bytes()]
+    if is_department(spec):
+        parts += [str(m.name).encode() + b"\0" + m.read_bytes() for m in member_files(spec)]
+    return _digest(*parts).encode() if len(parts) > 1 else parts[0]
+
+
 def process(spec: Path, out: Path, options: Options) -> UnitResult:
-    """Check and build one spec. Never raises: a failure is a result."""
+    """Check and build one spec (a unit's, or a 部门 file with its units). Never raises: a failure is a result."""
     try:
-        raw = spec.read_bytes()
+        raw = spec_bytes(spec)
         manifest = _manifest_path(out, spec)
         current = _current(manifest, raw, spec, out, options)
         if current is not None:
             return current
-        checked = check_file(spec, None, options.fmt_name, options.templates)
+        checked = check_any(spec, None, options.fmt_name, options.templates)
         findings = checked.findings
         result = UnitResult(spec=str(spec), status="失败", errors=sum(f.is_error for f in findings),
                             warnings=sum(not f.is_error for f in findings),
@@ -174,7 +183,8 @@ def process(spec: Path, out: Path, options: Options) -> UnitResult:
             return result
         files = list(built.files)
         if options.pdf and files:
-            files += _pdf(files)
+            for folder in dict.fromkeys(f.parent for f in built.files):  # a 部门: its folder and each unit's
+                files += _pdf([f for f in built.files if f.parent == folder])
         result.status, result.files = "生成", [str(f.relative_to(out)) for f in files]
         assert checked.spec is not None and checked.format is not None  # a spec that built has both
         result.folder = str(output_dir(out, checked.spec))
@@ -227,7 +237,7 @@ def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), 
     """Build every spec under `folders` (or the `part` = (k, n) share of them). District summaries are
     written for a whole run only: a shard's units are in OUT/.yusuan, and a final run without --shard
     finds them current and writes the summaries."""
-    specs = spec_files(folders)
+    specs = without_members(spec_files(folders))
     if part is not None:
         specs = shard(specs, *part)
     clean_leftovers(out)

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from .checks import Checked
+from .department import Department
 from .figures import Figures
 from .findings import Finding, finding
 from .formats import Format
@@ -66,46 +67,63 @@ def clashes(folders: Iterable[tuple[str, Path]]) -> dict[str, list[str]]:
     return {spec: [o for o in specs if o != spec] for specs in by_folder.values() if len(specs) > 1 for spec in specs}
 
 
-def render_documents(fig: Figures, fmt: Format) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of every document of the format. Raises TemplateError."""
+def render_documents(fig: Figures, fmt: Format, member: bool = False) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of every document of the format. A `member` of a 部门 publishes its 单位预算:
+    its documents' names say so (部门预算公开表 → 单位预算公开表). Raises TemplateError."""
     spec = fig.spec
     when = (spec.unit.filed_on.isoformat() if spec.unit.filed_on else f"{spec.year}-01-01") + "T00:00:00Z"
     out = []
     for doc in fmt.documents:
         template = fmt.template(doc)
-        title = f"{spec.unit.name} {spec.year}年{doc['名称']}"
+        name = doc["名称"].replace("部门预算", "单位预算") if member else doc["名称"]
+        title = f"{spec.unit.name} {spec.year}年{name}"
         if template.suffix == ".xlsx":
             tpl = xlsx_template(template)
-            data = tpl.render(Builder(fig, doc).fills(tpl.order), title=title, when=when)
+            data = tpl.render(Builder(fig, doc, member).fills(tpl.order), title=title, when=when)
         elif template.suffix == ".docx":
-            words = Words(fig, doc)
+            words = Words(fig, doc, member)
             data = docx_template(template).render({**words.context(), **words.globals()}, title=title, when=when)
         else:
             raise TemplateError(f"不支持的模板类型：{template.name}")
-        out.append((f"{safe_name(doc['名称'])}{template.suffix}", data))
+        out.append((f"{safe_name(name)}{template.suffix}", data))
     return out
 
 
-def build(checked: Checked, out: Path) -> Built:
+EDITIONS = ("部门", "单位")  # a 部门 file publishes its 部门预算 and each unit's 单位预算, unless its format says
+
+
+def build(checked: Checked | Department, out: Path) -> Built:
+    """Render and write every document of a unit — or of a 部门: its 部门预算 in OUT/<年度>/<部门>/ and each
+    unit's 单位预算 in OUT/<年度>/<部门>/<单位>/, as its format's 「版本」 says — all or none."""
     result = Built()
     fig, fmt = checked.figures, checked.format
     if not checked.ok or fig is None or fmt is None:
         result.findings.append(finding("E-BUILD-REFUSED", file=str(checked.path)))
         return result
-    try:
-        documents = render_documents(fig, fmt)
-    except DataError as exc:
-        result.findings.append(finding("E-BUILD-DATA", file=str(checked.path), format=fmt.name, reason=exc))
-        return result
-    except TemplateError as exc:
-        result.findings.append(finding("E-TEMPLATE", file=str(fmt.path), format=fmt.name, reason=exc))
-        return result
-    wrong = [f for name, data in documents if name.endswith(".docx")
-             for f in narrative_findings(name, data, fig.spec, str(checked.path))]
-    if wrong:  # a sentence whose parts do not add up to its total is never published
-        result.findings += wrong
-        return result
-    files = [(output_dir(out, fig.spec) / name, data) for name, data in documents]
+    folder = output_dir(out, fig.spec)
+    editions: list[tuple[Figures, Path, bool]] = [(fig, folder, False)]
+    if isinstance(checked, Department):
+        wanted = fmt.rule("版本", list(EDITIONS))
+        editions = [(fig, folder, False)] if "部门" in wanted else []
+        if "单位" in wanted:
+            editions += [(m.figures, folder / safe_name(m.figures.spec.unit.name), True)
+                         for m in checked.members if m.figures is not None]
+    files: list[tuple[Path, bytes]] = []
+    for figures, where, member in editions:
+        try:
+            documents = render_documents(figures, fmt, member)
+        except DataError as exc:
+            result.findings.append(finding("E-BUILD-DATA", file=str(checked.path), format=fmt.name, reason=exc))
+            return result
+        except TemplateError as exc:
+            result.findings.append(finding("E-TEMPLATE", file=str(fmt.path), format=fmt.name, reason=exc))
+            return result
+        wrong = [f for name, data in documents if name.endswith(".docx")
+                 for f in narrative_findings(name, data, figures.spec, str(checked.path))]
+        if wrong:  # a sentence whose parts do not add up to its total is never published
+            result.findings += wrong
+            return result
+        files += [(where / name, data) for name, data in documents]
     try:
         write_all(files)
     except OutputError as exc:

@@ -14,6 +14,7 @@ from rich.table import Table
 from . import __version__
 from .catalog import load_catalog
 from .checks import check_file, missing, spec_files
+from .department import Department, check_any, without_members
 from .findings import escalate, finding
 from .formats import templates_for
 from .output import OutputError
@@ -55,7 +56,7 @@ def _files(specs: list[Path]) -> list[Path]:
         for p in problems:
             err.print(f"[red]错误[/] {escape(str(p.file))}：{p.message}", soft_wrap=True)
         raise typer.Exit(2)
-    files = spec_files(specs)
+    files = without_members(spec_files(specs))
     if not files:
         err.print("[red]错误[/] 没有找到规格文件（.yaml）")
         raise typer.Exit(2)
@@ -70,9 +71,10 @@ def check(specs: Specs, as_json: AsJson = False,
     _templates_exist(templates)
     results = []
     for path in _files(specs):
-        checked = check_file(path, codes, format, templates)
+        checked = check_any(path, codes, format, templates)
         findings = escalate(checked.findings) if strict else checked.findings
-        results.append((str(path), findings))
+        files = checked.files if isinstance(checked, Department) else [str(path)]
+        results += [(file, [f for f in findings if (f.file or str(path)) == file]) for file in files]
     everything = [f for _, fs in results for f in fs]
     if as_json:
         _json(findings_json(results))
@@ -90,7 +92,7 @@ def show(specs: Specs, as_json: AsJson = False, codes: Codes = None, format: For
     _templates_exist(templates)
     docs, failed = [], False
     for path in _files(specs):
-        checked = check_file(path, codes, format, templates)
+        checked = check_any(path, codes, format, templates)
         if checked.figures is None:
             failed = True
             print_findings(err, checked.findings, [str(path)])
@@ -128,7 +130,7 @@ def build(specs: Specs, output: Output = Path("build"), codes: Codes = None, for
             err.print(f"[red]错误[/] {escape(str(exc))}")
             raise typer.Exit(2) from None
     failed = False
-    checks = [check_file(path, codes, format, templates) for path in _files(specs)]
+    checks = [check_any(path, codes, format, templates) for path in _files(specs)]
     same = clashes((str(c.path), output_dir(output, c.spec)) for c in checks if c.ok and c.spec is not None)
     try:
         for checked in checks:
@@ -357,9 +359,17 @@ def catalog(query: Annotated[str, typer.Argument(help="科目编码（或其开�
         out.print("[dim]（仅显示前 200 条）[/]")
 
 
-@app.command()
-def formats(templates: TemplatesOpt = None, as_json: AsJson = False) -> None:
-    """列出可用的公开格式，及每个格式文件和模板来自哪一层（--templates、工作区 templates/、YUSUAN_TEMPLATES、内置）。"""
+formats_app = typer.Typer(add_completion=False, rich_markup_mode="rich",
+                          help="公开格式：yusuan formats 列出，yusuan formats check 检查。")
+app.add_typer(formats_app, name="formats")
+
+
+@formats_app.callback(invoke_without_command=True)
+def formats(ctx: typer.Context, templates: TemplatesOpt = None, as_json: AsJson = False) -> None:
+    """列出可用的公开格式，及每个格式文件和模板来自哪一层（--templates、工作区 templates/、YUSUAN_TEMPLATES、内置）；
+    yusuan formats check 检查格式与模板。"""
+    if ctx.invoked_subcommand is not None:
+        return
     from .formats import FormatError
     _templates_exist(templates)
     stack = templates_for(None, templates)
@@ -393,6 +403,41 @@ def formats(templates: TemplatesOpt = None, as_json: AsJson = False) -> None:
     if not rows:
         err.print("[red]错误[/] 没有可用的格式")
     raise typer.Exit(1 if stack.problems or not rows else 0)
+
+
+@formats_app.command("check")
+def formats_check(name: Annotated[str | None, typer.Argument(help="格式名（不写则检查全部格式）", show_default=False)] = None,
+                  templates: TemplatesOpt = None, as_json: AsJson = False) -> None:
+    """检查格式：格式文件的每个键，各模板的工作表、占位符、数字表达式和行的来源，一次列出全部问题。
+    退出码 0 无错误，1 有错误，2 无法运行（未知的格式、模板文件夹不存在）。"""
+    from .format_check import check_format
+    from .formats import UnknownFormat
+    _templates_exist(templates)
+    stack = templates_for(None, templates)
+    names = [name] if name else stack.names()
+    try:
+        results = [(n, check_format(stack, n)) for n in names]
+    except UnknownFormat as exc:
+        err.print(f"[red]错误[/] {escape(str(exc))}（可用：{escape('、'.join(stack.names()))}）", soft_wrap=True)
+        raise typer.Exit(2) from None
+    files = [str(hit[0]) if (hit := stack.find(f"{n}.yaml")) else n for n in names]
+    everything = [f for _, fs in results for f in fs]
+    failed = bool(stack.problems) or not names or any(f.is_error for f in everything)
+    if as_json:
+        data = findings_json([(file, fs) for file, (_, fs) in zip(files, results)])
+        for entry, n in zip(data["files"], names):
+            entry["format"] = n
+        _json({**data, "ok": not failed, "problems": list(stack.problems)})
+        raise typer.Exit(1 if failed else 0)
+    for problem in stack.problems:
+        err.print(f"[red]错误[/] {escape(problem)}", soft_wrap=True)
+    for n, file, (_, fs) in zip(names, files, results):  # a template several formats share: its problems in each
+        out.print(f"[bold]格式 {escape(n)}[/]" + ("" if fs else "：[green]✓[/]"), soft_wrap=True)
+        if fs:
+            print_findings(out, fs, [file])
+    errors = sum(f.is_error for f in everything)
+    out.print(f"{len(names)} 个格式：{errors} 个错误，{len(everything) - errors} 个警告")
+    raise typer.Exit(1 if failed else 0)
 
 
 def version_callback(value: bool) -> None:

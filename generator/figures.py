@@ -10,19 +10,25 @@ A figure is named by a small expression over the ledger's dimensions, terms join
     经费拨款 …                by 资金来源;   上年结转 / 本年
     项目:<名称>               the projects of that name (for 公布数 and formats; a name with `&` or `|`
                               cannot be written so)
+    对附属单位补助支出 / 上缴上级支出   money that stays inside a 部门 (eliminated in its consolidation)
+    性质:行政|参公            units of that 单位性质;   单位:本级 / 单位:下属 / 单位:<编码>   units of a 部门
     三公经费, 公务接待费, 机关运行经费 …   named figures (see NAMED)
 
 e.g. `功能:2010301&基本支出`, `政府经济:50101`, `一般公共预算&项目支出`. The same expressions name
 published figures (公布数) and the cells formats bind to.
 
 The engine works on parsed terms (`Terms`), and scopes a table or row with terms it builds itself — one
-project by its identity (`project_scope`), a 科目 row by its code — so no text from a spec is ever read
-as an expression.
+project or unit by its identity (`project_scope`, `unit_scope`), a 科目 row by its code — so no text from
+a spec is ever read as an expression.
+
+The figures of a 部门 add up the ledgers of all its units (each entry knows its unit), with the money that
+stays inside the 部门 — 本级's 对附属单位补助 to a 下属单位 and the 下属单位's 上级补助收入 from it, a 下属单位's
+上缴上级 and 本级's 附属单位上缴收入 — taken out of both sides.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Any
@@ -33,12 +39,13 @@ from .ledger import (
     FUND_OF,
     FUNDS,
     GENERAL_PARTS,
+    KINDS,
     Entry,
     build_ledger,
     income_carryover,
     income_sources,
 )
-from .money import ZERO, plain, round2
+from .money import WAN_2, ZERO, Display, plain, round2
 from .spec.model import Spec
 
 NAMED = {
@@ -48,15 +55,18 @@ NAMED = {
     "公务用车运行维护费": "部门经济:30231&一般公共预算",
     "公务用车购置及运行费": "部门经济:31013|30913|30231&一般公共预算",
     "三公经费": "部门经济:30212|30217|31013|30913|30231&一般公共预算",
-    "机关运行经费": "基本支出&公用经费&一般公共预算",
+    "机关运行经费": "基本支出&公用经费&一般公共预算&性质:行政|参公",  # 事业单位 have none
+    "运行经费": "基本支出&公用经费&一般公共预算",  # whatever the unit (重庆's 事业单位 publish this)
     "工资福利支出": "基本支出&部门经济:301",
     "商品和服务支出": "基本支出&部门经济:302",
     "对个人和家庭的补助": "基本支出&部门经济:303",
 }
 SANGONG_PARTS = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
 
-# dimensions, in the order of canonical terms; "project" (identity) has no text form that parses
-_DIMS = ["kind", "staff", "功能", "部门经济", "政府经济", "fund", "source", "carryover", "project_name", "project"]
+# dimensions, in the order of canonical terms; "project" and "unit" (identities) have no text form that parses
+_DIMS = ["kind", "staff", "功能", "部门经济", "政府经济", "fund", "source", "carryover", "project_name", "project",
+         "nature", "role", "unit_code", "unit"]
+NATURES = ("行政", "参公", "事业")
 _ATTR = {"功能": "function", "部门经济": "economic", "政府经济": "government"}
 # dimensions that place a figure in a row or column → what they place it by
 _PLACING = {"功能": "功能", "部门经济": "部门经济", "政府经济": "政府经济", "project_name": "project", "project": "project"}
@@ -73,13 +83,13 @@ class Term:
 
     def text(self) -> str:
         """For display; only terms parsed from text read back as themselves."""
-        if self.dim == "project":
-            return "项目#" + "|".join(str(v + 1) for v in self.values)
+        if self.dim in ("project", "unit"):
+            return {"project": "项目", "unit": "单位"}[self.dim] + "#" + "|".join(str(v + 1) for v in self.values)
         joined = "|".join(map(str, self.values))
         if self.dim in _ATTR:
             return f"{self.dim}:{joined}"
-        if self.dim == "project_name":
-            return f"项目:{joined}"
+        if self.dim in ("project_name", "nature", "role", "unit_code"):
+            return {"project_name": "项目", "nature": "性质"}.get(self.dim, "单位") + ":" + joined
         if len(self.values) > 1:
             return {"fund": "资金", "source": "来源"}[self.dim] + ":" + joined
         return joined
@@ -116,6 +126,11 @@ def project_scope(index: int) -> Terms:
     return (Term("project", (index,)),)
 
 
+def unit_scope(index: int) -> Terms:
+    """One unit of a 部门 by its identity, its index among the units."""
+    return (Term("unit", (index,)),)
+
+
 def code_scope(dim: str, code: str) -> Terms:
     """One 科目 (a code the ledger has) of a classification: a row of a classified table."""
     return (Term(dim, (code,)),)
@@ -148,8 +163,14 @@ def _term(token: str) -> Term:
             return Term("source", alts)
         if dim == "资金" and all(v in FUNDS for v in alts):
             return Term("fund", alts)
+        if dim == "性质" and alts and all(v in NATURES for v in alts):
+            return Term("nature", alts)
+        if dim == "单位" and alts and all(v in ("本级", "下属") for v in alts):
+            return Term("role", alts)
+        if dim == "单位" and alts:
+            return Term("unit_code", alts)
         raise ExprError(f"无法识别「{token}」")
-    if token in ("基本支出", "项目支出"):
+    if token in KINDS:
         return Term("kind", (token,))
     if token in ("人员经费", "公用经费"):
         return Term("staff", (token,))
@@ -213,13 +234,75 @@ class Change:
         return cls(cur, prior, diff, direction, percent)
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A unit whose ledger figures add up: its identity within its 部门, its spec and its role."""
+
+    index: int
+    spec: Spec
+    catalog: Catalog
+    role: str = "本级"  # 本级 / 下属
+
+
 class Figures:
-    def __init__(self, spec: Spec, catalog: Catalog):
+    """The figures of one unit (`Figures(spec, catalog)`), or of a 部门: `spec` then holds what the 部门
+    shows as a whole (its facts, every unit's projects in order, …) and `units` are its units."""
+
+    def __init__(self, spec: Spec, catalog: Catalog, units: list[Unit] | None = None):
         self.spec = spec
         self.catalog = catalog
-        self.ledger: list[Entry] = build_ledger(spec, catalog)
+        self.units = units or [Unit(0, spec, catalog)]
+        self.ledger: list[Entry] = []
+        for u in self.units:
+            self.ledger += build_ledger(u.spec, u.catalog, u.index, first_project=len(self._projects_before(u)))
+        if len(self.units) > 1:
+            self.ledger = self._consolidated(self.ledger)
         self._cache: dict[Terms, Decimal | None] = {}
         self._chosen_cache: dict[Terms, tuple[int, ...]] = {}
+
+    def _projects_before(self, unit: Unit) -> list[Any]:
+        return [p for u in self.units[:unit.index] for p in u.spec.projects]
+
+    # --- the units of a 部门 -----------------------------------------------------------------------------
+
+    def unit_named(self, ref: str | None) -> Unit | None:
+        """The unit a spec names (by 名称 or 编码)."""
+        return next((u for u in self.units if ref and ref.strip() in (u.spec.unit.name, u.spec.unit.code)), None)
+
+    def internal(self, e: Entry) -> bool:
+        """Money paid to another unit of the same 部门: 本级's 对附属单位补助 of a 下属单位 it has, a 下属单位's 上缴上级."""
+        if e.kind == "对附属单位补助支出":
+            return self.unit_named(e.to) is not None
+        return e.kind == "上缴上级支出" and self.units[e.unit].role == "下属"
+
+    def _consolidated(self, ledger: list[Entry]) -> list[Entry]:
+        """The 部门's ledger: money paid inside the 部门 is not spent twice — the payer's line goes, and what
+        the receiver spends of it is spent from the payer's source (its 一般公共预算拨款, not 上级补助收入)."""
+        paid: dict[tuple[int, str], set[str]] = {}  # (receiver, income source) → the payers' 资金来源
+        for e in ledger:
+            if self.internal(e):
+                target = self.unit_named(e.to) if e.kind == "对附属单位补助支出" else self.units[0]
+                assert target is not None
+                source = "上级补助收入" if e.kind == "对附属单位补助支出" else "附属单位上缴收入"
+                paid.setdefault((target.index, source), set()).add(e.source)
+        resourced = {key: next(iter(sources)) for key, sources in paid.items() if len(sources) == 1}
+        return [replace(e, source=resourced.get((e.unit, e.source), e.source)) for e in ledger if not self.internal(e)]
+
+    def flows(self) -> dict[tuple[int, str], Decimal]:
+        """Money that stays inside the 部门, as paid: (下属单位, 上级补助收入 | 附属单位上缴收入) → amount, from
+        the payer's ledger (the receiver's income is checked against it, and both are eliminated)."""
+        out: dict[tuple[int, str], Decimal] = {}
+        for u in self.units if len(self.units) > 1 else ():
+            for t in u.spec.subsidies:
+                target = self.unit_named(t.to)
+                if target is not None:
+                    key = (target.index, "上级补助收入")
+                    out[key] = out.get(key, ZERO) + t.amount
+            if u.role == "下属":
+                for t in u.spec.remittances:
+                    key = (u.index, "附属单位上缴收入")
+                    out[key] = out.get(key, ZERO) + t.amount
+        return out
 
     # --- expenditure ---------------------------------------------------------------------------------
 
@@ -229,9 +312,11 @@ class Figures:
         projects by identity (index) and by name."""
         index: dict[tuple[str, str | int | None], set[int]] = {}
         for i, e in enumerate(self.ledger):
+            unit = self.units[e.unit]
             keys = [("kind", e.kind), ("staff", e.staff), ("fund", e.fund), ("source", e.source),
                     ("carryover", "上年结转" if e.carryover else "本年"), ("project", e.project_index),
-                    ("project_name", e.project)]
+                    ("project_name", e.project), ("unit", e.unit), ("role", unit.role), ("nature", e.nature),
+                    ("unit_code", unit.spec.unit.code), ("unit_code", unit.spec.unit.name)]
             for dim, attr in _ATTR.items():
                 code = getattr(e, attr)
                 if code:
@@ -269,7 +354,7 @@ class Figures:
         if self.spec.basic is None and not any(t.dim == "kind" and t.values == ("项目支出",) for t in terms):
             return False  # 基本支出 not provided: nothing that includes it is known
         for term in terms:
-            if term.dim not in _ATTR and term.dim != "staff":
+            if term.dim not in _ATTR and term.dim not in ("staff", "nature"):
                 continue
             lacking = self._index.get((term.dim, None))
             if not lacking:
@@ -289,26 +374,25 @@ class Figures:
             self._cache[key] = sum((self.ledger[i].amount for i in self._chosen(key)), ZERO) if self.known(key) else None
         return self._cache[key]
 
-    def shown(self, expr: Expr = "", table: str | None = None, scope: Expr = "") -> Decimal | None:
-        """The figure as a document prints it — `expr` within a table's `scope` — : the published value
-        where the spec states one, else the computed value rounded to two decimals."""
+    def shown(self, expr: Expr = "", table: str | None = None, scope: Expr = "", display: Display = WAN_2) -> Decimal | None:
+        """The figure as a document prints it — `expr` within a table's `scope`, as `display` says (万元, two
+        decimals by default): the published value where the spec states one, else the computed one."""
         full = scoped(scope, expr)
         published = self.published_value(full, table, placed_by=expr)
-        if published is not None:
-            return published
-        value = self.value(full)
-        return None if value is None else round2(value)
+        value = published if published is not None else self.value(full)
+        return None if value is None else display.value(value)
 
     def _selection(self, expr: Expr) -> tuple[frozenset[int], frozenset[str]]:
         """Which ledger amounts a figure adds up, and by which classifications it is placed in a table."""
         return frozenset(self._chosen(expr)), frozenset(_PLACING[t.dim] for t in terms_of(expr) if t.dim in _PLACING)
 
     @cached_property
-    def _published(self) -> list[tuple[tuple[frozenset[int], frozenset[str]], Decimal, tuple[str, ...]]]:
+    def _published(self) -> list[tuple[tuple[frozenset[int], frozenset[str]], Terms, Decimal, tuple[str, ...]]]:
         out = []
         for p in self.spec.published:
             try:
-                out.append((self._selection(p.figure), p.amount, tuple(p.tables)))
+                own = tuple(t for t in parse(p.figure) if t.dim not in _PLACING)
+                out.append((self._selection(p.figure), own, p.amount, tuple(p.tables)))
             except ExprError:
                 continue  # reported by the checks
         return out
@@ -318,13 +402,17 @@ class Figures:
         whose row and column classifications (`placed_by`, the figure without its table's scope) are
         among the published figure's own: 政府经济:50101 also prints the 合计 row of a 基本支出 table when
         all 50101 spending is 基本支出, but not the 行政运行 row (功能:2010301&政府经济:50101), which a
-        table may print differently."""
+        table may print differently. And the figure says what the published one says: a 公布数 of 机关运行经费
+        (行政 and 参公 units only) does not print as the 公用经费 of a table, even where the two add up the
+        same amounts."""
         if not self._published or is_income(expr):
             return None
         amounts, _ = self._selection(expr)
         placing = self._selection(placed_by)[1] if placed_by is not None else self._selection(expr)[1]
-        for (chosen, dims), amount, tables in self._published:
-            if chosen and chosen == amounts and placing <= dims and (not tables or table is None or table in tables):
+        terms = terms_of(expr)
+        for (chosen, dims), own, amount, tables in self._published:
+            if (chosen and chosen == amounts and placing <= dims and _says(terms, own)
+                    and (not tables or table is None or table in tables)):
                 return amount
         return None
 
@@ -373,11 +461,24 @@ class Figures:
 
     @cached_property
     def income_sources(self) -> dict[str, Decimal]:
-        return income_sources(self.spec.income)
+        """This year's income by source; for a 部门 every unit's, less the money from inside the 部门."""
+        if len(self.units) == 1:
+            return income_sources(self.spec.income)
+        out: dict[str, Decimal] = {}
+        for u in self.units:
+            for source, amount in income_sources(u.spec.income).items():
+                out[source] = out.get(source, ZERO) + amount
+        for (_, source), amount in self.flows().items():  # a receiver that did not record it: see checks
+            out[source] = out.get(source, ZERO) - amount
+        return out
 
     @cached_property
     def carryover(self) -> dict[str, Decimal]:
-        return income_carryover(self.spec.income)
+        out: dict[str, Decimal] = {}
+        for u in self.units:
+            for fund, amount in income_carryover(u.spec.income).items():
+                out[fund] = out.get(fund, ZERO) + amount
+        return out
 
     @property
     def income_this_year(self) -> Decimal:
@@ -410,9 +511,9 @@ class Figures:
         if funds:
             this_year = self.income_by_fund(carryover=False)
             return sum((this_year[f] for f in funds), ZERO) + (carried if head == "收入" else ZERO)
+        if what == "一般公共预算拨款":  # as given, or by its parts (a 部门 may have both)
+            return sum((self.income_sources.get(p, ZERO) for p in (what, *GENERAL_PARTS)), ZERO)
         if what in FUND_OF:
-            if what == "一般公共预算拨款" and what not in self.income_sources:
-                return sum((self.income_sources.get(p, ZERO) for p in GENERAL_PARTS), ZERO)
             return self.income_sources.get(what, ZERO)
         raise ExprError(f"无法识别收入来源「{what}」")
 
@@ -442,6 +543,11 @@ class Figures:
             out[item.kind] += item.amount
         return out
 
+    def procurement_sme(self) -> dict[str, Decimal]:
+        """政府采购 reserved for small and medium enterprises, and of that for small and micro ones."""
+        return {"面向中小企业预留": sum((i.sme for i in self.spec.procurement if i.sme is not None), ZERO),
+                "小微企业": sum((i.small for i in self.spec.procurement if i.small is not None), ZERO)}
+
     @property
     def services_total(self) -> Decimal:
         return sum((s.amount for s in self.spec.services), ZERO)
@@ -451,7 +557,11 @@ class Figures:
         return sum((p.amount for p in self.spec.projects), ZERO)
 
     def changes(self) -> dict[str, Change]:
-        """Every 上年对比 the spec's prior-year figures allow."""
+        """Every 上年对比 the spec's prior-year figures allow (computed once)."""
+        return self._changes
+
+    @cached_property
+    def _changes(self) -> dict[str, Change]:
         prior = self.spec.prior
         if prior is None:
             return {}
@@ -462,10 +572,13 @@ class Figures:
             ("基本支出", self.value("基本支出"), prior.basic),
             ("项目支出", self.value("项目支出"), prior.project),
             ("机关运行经费", self.value("机关运行经费"), prior.operating),
+            ("运行经费", self.value("运行经费"), prior.running),
             ("政府采购", self.procurement()["合计"], prior.procurement),
         ]
         for source, amount in prior.income_by_source.items():
             pairs.append((f"收入:{source}", self._income_of(source), amount))
+        for fund, amount in prior.spending_by_fund.items():
+            pairs.append((f"支出:{fund}", self.value(fund), amount))
         for code, amount in prior.by_function.items():  # a key that is no code compares with nothing
             current = self.value(code_scope("功能", code)) if code.isascii() and code.isdigit() else None
             pairs.append((f"功能:{code}", current, amount))
@@ -521,7 +634,7 @@ class Figures:
             "政府经济分类": table("政府经济", kinds),
             "基本支出政府经济分类": table("政府经济", ["合计"], "基本支出"),
             "三公经费": {k: num(v) for k, v in self.sangong().items()},
-            "机关运行经费": num(self.value("机关运行经费")),
+            "机关运行经费": num(self.value("机关运行经费")), "运行经费": num(self.value("运行经费")),
             "政府采购": {k: num(v) for k, v in self.procurement().items()},
             "政府购买服务": num(self.services_total),
             "项目": [{"名称": p.name, "金额": num(p.amount), "功能科目": p.function,
@@ -538,6 +651,12 @@ class Figures:
         """Whether every entry in scope carries this classification (a table by it would foot)."""
         scope = self.entries(where)
         return bool(scope) and all(getattr(e, _ATTR[dim]) is not None for e in scope)
+
+
+def _says(terms: Terms, published: Terms) -> bool:
+    """Whether a figure restricts every dimension a published figure restricts, at least as narrowly."""
+    have = {t.dim: set(t.values) for t in terms}
+    return all(t.dim in have and have[t.dim] <= set(t.values) for t in published)
 
 
 def _parses(expr: str) -> bool:

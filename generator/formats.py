@@ -7,6 +7,7 @@ bundled with the package. A format file, and each template it names, comes from 
 has it, so a workspace can override one workbook of a bundled format without copying the rest."""
 from __future__ import annotations
 
+import copy
 import importlib.resources
 import os
 import re
@@ -17,7 +18,10 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-import yaml
+from .findings import Finding
+from .format_model import FormatFile, usable_template
+from .spec.load import load_model
+from .spec.yamlsrc import Document
 
 DEFAULT = "mof"
 WORKSPACE_DIR = "templates"
@@ -25,7 +29,11 @@ NAME = re.compile(r"^[\w\-]+$")  # a format name: letters (any script), digits, 
 
 
 class FormatError(ValueError):
-    """A format file that cannot be used; the message is for people."""
+    """A format file that cannot be used; the message is for people, `findings` say where (each at its line)."""
+
+    def __init__(self, message: str, findings: tuple[Finding, ...] = ()):
+        super().__init__(message)
+        self.findings = findings
 
 
 class UnknownFormat(FormatError):
@@ -117,15 +125,41 @@ def _templates_for(start: Path, explicit: Path | None, env: str | None) -> Templ
     return Templates(tuple(layers), tuple(problems))
 
 
+class Frozen(dict):
+    """A format's data as the renderers read it (doc["表"] …): a dict that cannot be changed, since every
+    spec shares it. A deep copy is a plain dict, to be changed at will (a variant of a format in a test)."""
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("格式的数据不能修改（先 copy.deepcopy）")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {k: copy.deepcopy(v, memo) for k, v in self.items()}
+
+    def __reduce__(self) -> tuple:
+        return Frozen, (dict(self),)
+
+
+def frozen(value: Any) -> Any:
+    """Plain data (a model dumped) as Frozen dicts and tuples, all the way down."""
+    if isinstance(value, dict):
+        return Frozen({k: frozen(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    return value
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
     title: str
-    rules: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=Frozen)  # 规则 as written (typed): key → value
     path: Path | None = None
     layer: Layer | None = None
-    documents: tuple[dict, ...] = ()  # 文档: 名称, 模板 (relative to a templates folder), 表 …
+    documents: tuple[dict, ...] = ()  # 文档 as written (typed, read-only): 名称, 模板 (relative to a templates folder), 表 …
     files: dict[str, tuple[Path, Layer]] = field(default_factory=dict)  # 模板 → where it was found
+    model: FormatFile | None = None  # the validated format file
 
     def rule(self, key: str, default: Any = None) -> Any:
         return self.rules.get(key, default)
@@ -144,29 +178,69 @@ class Format:
 
 @lru_cache(maxsize=256)
 def _load_format(templates: Templates, name: str) -> Format:
+    read = read_format(templates, name)
+    if read.format is None:
+        raise FormatError(_summary(name, read.findings), read.findings)
+    return read.format
+
+
+@dataclass(frozen=True)
+class Read:
+    """A format file as read: the Format (None when anything in it is an error), what is wrong with it,
+    and the file itself (its data and where each key is)."""
+
+    format: Format | None
+    findings: tuple[Finding, ...]
+    doc: Document
+
+
+@lru_cache(maxsize=256)
+def read_format(templates: Templates, name: str) -> Read:
+    """The format `name` and what is wrong with its file, each problem a finding at its line. Raises
+    UnknownFormat for a name that is no format of the layers."""
     if not NAME.match(name):
-        raise UnknownFormat(f"「{name}」不是格式名（格式名只含文字、数字、_ 和 -，如 mof、hunan）")
+        raise UnknownFormat(f"「{name}」不是格式名（格式名只含文字、数字、_ 和 -，如 mof）")
     hit = templates.find(f"{name}.yaml")
     if hit is None:
         raise UnknownFormat(f"未知的格式「{name}」")
     path, layer = hit
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise FormatError(f"格式文件 {path} 无法读取：{exc}") from None
-    if not isinstance(data, dict):
-        raise FormatError(f"格式文件 {path} 的顶层应为「键: 值」映射")
-    documents = tuple(data.get("文档") or ())
+    loaded = load_model(path, FormatFile, top="top_format")
+    findings = list(loaded.findings)
+    model: FormatFile | None = loaded.spec
     files: dict[str, tuple[Path, Layer]] = {}
-    for doc in documents:
-        relative = str(doc.get("模板", "")) if isinstance(doc, dict) else ""
-        found = templates.find(relative) if relative and ".." not in Path(relative).parts else None
+    for i, template in template_names(loaded.doc):
+        found = templates.find(template)
         if found is None:
-            raise FormatError(f"格式「{name}」（{path}）的模板「{relative}」在模板文件夹中不存在："
-                              + "、".join(layer.label for layer in templates.layers))
-        files[relative] = found
-    return Format(name=name, title=str(data.get("名称", name)), rules=data.get("规则") or {}, path=path, layer=layer,
-                  documents=documents, files=files)
+            findings.append(loaded.doc.at("E-FORMAT-TEMPLATE-FILE", ("文档", i, "模板"), template=template,
+                                          layers="、".join(layer.label for layer in templates.layers)))
+        else:
+            files[template] = found
+    if model is None or any(f.is_error for f in findings):
+        return Read(None, tuple(findings), loaded.doc)
+    rules = model.rules.model_dump(by_alias=True, exclude_none=True) if model.rules else {}
+    fmt = Format(name=name, title=model.title, rules=frozen(rules), path=path, layer=layer,
+                 documents=frozen([d.model_dump(by_alias=True, exclude_none=True) for d in model.documents]),
+                 files=files, model=model)
+    return Read(fmt, tuple(findings), loaded.doc)
+
+
+def template_names(doc: Document) -> list[tuple[int, str]]:
+    """(index, 模板) of each document of a format file that names a usable template path, read from the file
+    as written: a template is looked for even when other parts of the file are wrong."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    docs = data.get("文档")
+    return [(i, d["模板"]) for i, d in enumerate(docs if isinstance(docs, list) else [])
+            if isinstance(d, dict) and isinstance(d.get("模板"), str) and usable_template(d["模板"])]
+
+
+def _summary(name: str, findings: tuple[Finding, ...]) -> str:
+    """What `check` says of a format it cannot use: the first few problems, where they are."""
+    errors = sorted((f for f in findings if f.is_error), key=lambda f: (f.file or "", f.line or 0, f.column or 0))
+    shown = "；".join((f"第 {f.line} 行：" if f.line else "") + f.message + (f"（{f.hint}）" if f.hint else "")
+                     for f in errors[:3])
+    more = f"；共 {len(errors)} 处" if len(errors) > 3 else ""
+    where = errors[0].file if errors else name
+    return f"格式「{name}」（{where}）有误：{shown}{more}。运行 yusuan formats check {name} 查看全部"
 
 
 @lru_cache(maxsize=256)

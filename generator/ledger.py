@@ -32,10 +32,13 @@ CARRYOVER_FIELDS = {"general": "一般公共预算", "fund": "政府性基金", 
 STAFF_CLASSES = {"301": "人员经费", "303": "人员经费"}  # the rest of 基本支出 is 公用经费
 
 
+KINDS = ("基本支出", "项目支出", "对附属单位补助支出", "上缴上级支出")  # the last two stay inside a 部门
+
+
 @dataclass(frozen=True)
 class Entry:
     amount: Decimal
-    kind: str  # 基本支出 | 项目支出
+    kind: str  # one of KINDS
     function: str | None  # 7-digit 功能科目
     economic: str | None  # 5-digit 部门预算经济分类
     government: str | None  # 5-digit 政府预算经济分类 (via the 对照表)
@@ -43,8 +46,11 @@ class Entry:
     carryover: bool
     staff: str | None  # 人员经费 | 公用经费 (基本支出 only)
     project: str | None  # the project's name (for messages; names may repeat)
-    project_index: int | None  # the project's identity: its index in spec.projects
+    project_index: int | None  # the project's identity: its index in the projects of the Figures
     path: PathT
+    unit: int = 0  # the unit's identity: its index among the 部门's units (0 for a spec of one unit)
+    nature: str | None = None  # 单位性质 of that unit: 行政 / 参公 / 事业
+    to: str | None = None  # 对附属单位补助支出: the 下属单位 paid (as the spec names it)
 
     @property
     def fund(self) -> str:
@@ -75,22 +81,26 @@ def default_source(spec: Spec) -> str:
     return given[0] if len(given) == 1 else "一般公共预算拨款"
 
 
-def build_ledger(spec: Spec, catalog: Catalog) -> list[Entry]:
+def build_ledger(spec: Spec, catalog: Catalog, unit: int = 0, first_project: int = 0) -> list[Entry]:
+    """The unit's ledger; `unit` is its identity within a 部门, `first_project` where its projects start
+    in the 部门's list of projects."""
     fallback = default_source(spec)
-    kind = spec.unit.kind
+    nature = spec.unit.kind
     entries: list[Entry] = []
 
     def code(text: str | None) -> str | None:
         return split_ref(text)[0] if text else None
 
-    def add(amount, kind_, function, economic, source, carryover, staff, project, path, government=None):
-        """`project`: the index of the project in spec.projects, None for 基本支出."""
+    def add(amount: Decimal, kind: str, function: str | None, economic: str | None, source: str | None,
+            carryover: bool, staff: str | None, project: int | None, path: PathT, government: str | None = None,
+            to: str | None = None) -> None:
+        """`project`: the index of the project in spec.projects, None for other lines."""
         econ = code(economic)
-        staff = (STAFF_CLASSES.get(econ[:3], "公用经费") if econ else staff) if kind_ == "基本支出" else None
-        gov = code(government) or (catalog.government(econ, kind) if econ else None)
+        staff = (STAFF_CLASSES.get(econ[:3], "公用经费") if econ else staff) if kind == "基本支出" else None
+        gov = code(government) or (catalog.government(econ, nature) if econ else None)
         name = spec.projects[project].name if project is not None else None
-        entries.append(Entry(amount, kind_, code(function), econ, gov, source or fallback, carryover, staff,
-                             name, project, path))
+        entries.append(Entry(amount, kind, code(function), econ, gov, source or fallback, carryover, staff, name,
+                             None if project is None else first_project + project, path, unit, nature, to))
 
     for i, line in enumerate(spec.basic_lines):
         add(line.amount, "基本支出", line.function, line.economic, line.source, line.carryover, line.staff, None,
@@ -102,4 +112,8 @@ def build_ledger(spec: Spec, catalog: Catalog) -> list[Entry]:
             rest -= amount
         if rest != ZERO or not p.economic:  # no breakdown, or a breakdown that does not add up (check reports it)
             add(rest, "项目支出", p.function, None, p.source, p.carryover, None, i, ("项目", i, "金额"))
+    for key, kind, transfers in (("对附属单位补助", "对附属单位补助支出", spec.subsidies),
+                                 ("上缴上级", "上缴上级支出", spec.remittances)):
+        for i, t in enumerate(transfers):
+            add(t.amount, kind, t.function, t.economic, t.source, False, None, None, (key, i), to=t.to)
     return entries

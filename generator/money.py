@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
@@ -82,3 +83,75 @@ def number(value: Decimal) -> str:
     """A plain number as people write it: 200, 299.5, 0.01 (no exponent, no padding)."""
     text = format(value.normalize(), "f")
     return text
+
+
+@dataclass(frozen=True)
+class Display:
+    """How a document shows amounts: in 万元 or 元, with so many decimals, with or without thousands
+    separators (in text; a workbook's separators are its number format). Amounts are kept in 万元, exact;
+    they are rounded once, here, as they are shown."""
+
+    unit: str = "万元"  # 万元 / 元
+    decimals: int = 2
+    thousands: bool = False
+
+    @classmethod
+    def of(cls, config: object, base: Display | None = None) -> Display:
+        """From a format's `{单位: 元, 小数: 0, 千分位: 是}` (missing keys from `base`)."""
+        base = base or cls()
+        if not isinstance(config, dict):
+            return base
+        unit = str(config.get("单位", base.unit))
+        decimals = int(config.get("小数", 0 if unit == "元" and "单位" in config else base.decimals))
+        thousands = config.get("千分位", base.thousands) in (True, "是")
+        return cls(unit, decimals, thousands)
+
+    @property
+    def step(self) -> Decimal:
+        return Decimal(1).scaleb(-self.decimals)
+
+    def value(self, wan: Decimal) -> Decimal:
+        """An amount (万元) as shown: in this unit, rounded half up to these decimals."""
+        return (wan * WAN if self.unit == "元" else wan).quantize(self.step, rounding=ROUND_HALF_UP)
+
+    def exact(self, wan: Decimal) -> Decimal:
+        """An amount in this unit, not rounded (what a cell under a live sum holds)."""
+        return wan * WAN if self.unit == "元" else wan
+
+    def text(self, wan: Decimal, trim: bool = False) -> str:
+        """As the words of a document write it: 3,355.65; with `trim`, no trailing zeros (299.3, 1, 0)."""
+        shown = self.value(wan)
+        if trim:
+            shown = shown.normalize() if shown else Decimal(0)
+        text = f"{shown:,f}" if self.thousands else format(shown, "f")
+        return "0" if text in ("-0", "0E+0") else text
+
+    @property
+    def precision(self) -> str:
+        """In words, as a message says how figures are shown: 两位小数, 元（不留小数）."""
+        digits = {0: "不留小数", 1: "一位小数", 2: "两位小数"}.get(self.decimals, f"{self.decimals} 位小数")
+        return digits if self.unit == "万元" else f"元（{digits}）"
+
+    def tolerance(self, addends: int) -> Decimal:
+        """How far a sum of `addends` shown figures may miss their shown total by rounding alone (尾差), in
+        万元: half a step per addend, at least one step, at most five."""
+        step = self.step / WAN if self.unit == "元" else self.step
+        return min(max(step / 2 * addends, step), step * 5)
+
+
+WAN_2 = Display()  # 万元, two decimals: what forms print unless their format says otherwise
+
+
+class Amount(Decimal):
+    """An amount (万元) a document's context offers: a number to a workbook (written as its display
+    says), and words to a narrative — str() is the display's text (299.3, 3,355.65)."""
+
+    display: Display
+
+    def __new__(cls, value: Decimal | int | str, display: Display = WAN_2) -> Amount:
+        self = super().__new__(cls, value)
+        self.display = display
+        return self
+
+    def __str__(self) -> str:
+        return self.display.text(self, trim=True)

@@ -73,6 +73,7 @@ def prior_figures(fig: Figures) -> CommentedMap:
             sangong[part] = _amount(fig.value(part))
         out["三公经费"] = sangong
     put("机关运行经费", fig.value("机关运行经费"))
+    put("运行经费", fig.value("运行经费"))
     if fig.spec.procurement:
         out["政府采购"] = _amount(fig.procurement()["合计"])
     return out

@@ -142,7 +142,7 @@ def test_rollover_makes_a_spec_that_checks(tmp_path):
     checked = check_file(target)
     assert checked.ok and checked.spec.year == 2024
     prior = checked.spec.prior
-    assert [str(v) for v in (prior.expenditure, prior.basic, prior.project, prior.operating)] == [
+    assert [str(v) for v in (prior.expenditure, prior.basic, prior.project, prior.running)] == [
         "500.75", "299.30", "201.45", "58.50"]
     assert str(prior.by_function["201"]) == "418.06" and str(prior.sangong.reception) == "1.00"
     text = target.read_text(encoding="utf-8")

@@ -71,7 +71,7 @@ def test_show_json_has_every_figure():
     result = run("show", "--json", SHIZHU)
     data = json.loads(result.output)["figures"]
     assert data["支出"]["合计"].startswith("500.74")  # exact; shown as 500.75
-    assert data["三公经费"]["三公经费"] == "1.00" and data["机关运行经费"].startswith("58.50")
+    assert data["三公经费"]["三公经费"] == "1.00" and data["运行经费"].startswith("58.50") and data["机关运行经费"] == "0.00"
     rows = {r["编码"]: r for r in data["功能分类"]}
     assert rows["2010306"]["项目支出"] == "172.24"
     assert data["上年对比"]["基本支出"] == {"本年": "299.30", "上年": "218.73", "增减额": "80.57", "增减方向": "增加", "增减率": "36.84"}

@@ -29,8 +29,15 @@ class Context:
     figures: Figures
     format: Format
 
+    unit_docs: tuple[Document, ...] = ()  # a 部门's: each unit's spec, where its ledger amounts are written
+
     def at(self, code: str, path: PathT, variant: str = "", /, *, key: bool = False, **params: Any) -> Finding:
         return self.doc.at(code, path, variant, key=key, **params)
+
+    def at_unit(self, unit: int, code: str, path: PathT, variant: str = "", /, **params: Any) -> Finding:
+        """A finding at `path` in the spec of the unit whose ledger amount it is about."""
+        doc = self.unit_docs[unit] if self.unit_docs else self.doc
+        return doc.at(code, path, variant, **params)
 
     def amounts(self, **values: Decimal) -> dict[str, str]:
         """Amounts for a message, in the unit the spec is written in (万元 two decimals, or 元), with `unit`."""
@@ -114,8 +121,8 @@ def resolve_format(loaded: Loaded, path: Path, format_name: str | None,
             findings.append(loaded.doc.at("E-FORMAT-UNKNOWN", ("格式",), reason=exc, suggestion=suggestion))
         else:
             findings.append(finding("E-FORMAT-UNKNOWN", "option", file=str(path), reason=exc, suggestion=suggestion))
-    except FormatError as exc:
-        findings.append(finding("E-FORMAT-INVALID", file=str(path), reason=exc))
+    except FormatError as exc:  # and each of the format file's problems at its own line
+        findings += [finding("E-FORMAT-INVALID", file=str(path), reason=exc), *exc.findings]
     try:
         return stack.format(DEFAULT), findings
     except FormatError:

@@ -66,7 +66,7 @@ def weights(ctx: Context) -> Iterable[Finding]:
 
 
 def costs(ctx: Context) -> Iterable[Finding]:
-    bare_is_wan = ctx.spec.format in ("zhuzhou", "hunan")  # these forms' 指标值 cells are in the form's 万元
+    bare_is_wan = ctx.format.rule("成本指标单位") == "万元"  # the form's 指标值 cells are in 万元 (its 规则)
     for owner in owners(ctx):
         if owner.amount is None:
             continue

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from ..figures import Figures
 from ..findings import Finding, PathT
-from ..money import ZERO, plain, round2, show
+from ..ledger import KINDS
+from ..money import WAN_2, ZERO, Display, plain, round2
 from . import Context
 
 DIM_LABEL = {"功能": "功能分类", "部门经济": "经济分类", "政府经济": "政府经济分类"}
@@ -21,56 +22,66 @@ DIM_LABEL = {"功能": "功能分类", "部门经济": "经济分类", "政府�
 @dataclass(frozen=True)
 class Part:
     label: str
-    exact: Decimal
-    printed: Decimal
+    exact: Decimal  # 万元
+    printed: Decimal  # as shown (the display's unit and decimals)
     expr: str | None = None  # the figure, to find where its amounts are written
     written: PathT = ()  # or where it is written (income)
 
-    def path(self, fig: Figures) -> PathT:
-        """The first ledger amount of the figure that is not already whole cents, else its first amount."""
+    def where(self, fig: Figures) -> tuple[int, PathT]:
+        """(unit, path) of the figure's first ledger amount that is not already whole cents, else of its first."""
         if self.expr is None:
-            return self.written
+            return 0, self.written
         entries = fig.entries(self.expr)
         odd = [e for e in entries if e.amount != round2(e.amount)]
-        return (odd or entries)[0].path if entries else ()
+        first = (odd or entries)[0] if entries else None
+        return (first.unit, first.path) if first else (0, ())
 
 
-def _part(fig: Figures, label: str, expr: str) -> Part | None:
-    exact = fig.value(expr)
-    if exact is None:
-        return None
-    published = fig.published_value(expr) if fig.spec.published else None
-    return Part(label, exact, round2(exact) if published is None else published, expr)
+class _Parts:
+    """Parts of one display: figures as a table shown so prints them."""
+
+    def __init__(self, fig: Figures, display: Display):
+        self.fig, self.display = fig, display
+
+    def __call__(self, label: str, expr: str) -> Part | None:
+        fig = self.fig
+        exact = fig.value(expr)
+        if exact is None:
+            return None
+        published = fig.published_value(expr) if fig.spec.published else None
+        return Part(label, exact, self.display.value(exact if published is None else published), expr)
+
+    def written(self, label: str, exact: Decimal, where: PathT) -> Part:
+        return Part(label, exact, self.display.value(exact), written=where)
 
 
 Footing = tuple[str, Part | None, list[Part]]  # what, its total (None: unknown), its parts
 
 
-def _footings(fig: Figures) -> Iterator[Footing]:
+def _footings(fig: Figures, part: _Parts) -> Iterator[Footing]:
     """(what, total, parts) for every sum the documents print."""
     if fig.spec.income is not None:
-        parts = [Part(name, v, round2(v), written=("收入", name)) for name, v in fig.income_sources.items()]
-        parts += [Part(f"上年结转（{fund}）", v, round2(v), written=("收入", "上年结转")) for fund, v in fig.carryover.items()]
-        income = fig.income_total
-        yield "收入合计", Part("收入合计", income, round2(income), written=("收入",)), parts
+        parts = [part.written(name, v, ("收入", name)) for name, v in fig.income_sources.items()]
+        parts += [part.written(f"上年结转（{fund}）", v, ("收入", "上年结转")) for fund, v in fig.carryover.items()]
+        yield "收入合计", part.written("收入合计", fig.income_total, ("收入",)), parts
     if not fig.ledger:
         return
-    total = _part(fig, "合计", "")
-    yield "支出合计", total, [p for p in (_part(fig, k, k) for k in ("基本支出", "项目支出")) if p]
-    staff = [p for p in (_part(fig, k, k) for k in ("人员经费", "公用经费")) if p]
+    total = part("合计", "")
+    yield "支出合计", total, [p for p in (part(k, k) for k in KINDS if fig.entries(k)) if p]
+    staff = [p for p in (part(k, k) for k in ("人员经费", "公用经费")) if p]
     if len(staff) == 2 and all(e.staff for e in fig.entries("基本支出")):  # lines without 经济科目 are neither
-        yield "基本支出（人员经费＋公用经费）", _part(fig, "基本支出", "基本支出"), staff
+        yield "基本支出（人员经费＋公用经费）", part("基本支出", "基本支出"), staff
     for dim, scopes in (("功能", ("", "基本支出", "项目支出", "一般公共预算")), ("部门经济", ("基本支出",)), ("政府经济", ("基本支出",))):
         for scope in scopes:
             if not fig.dim_known(dim, scope):
                 continue
-            yield from _tree(fig, dim, scope)
-    sangong = [p for p in (_part(fig, k, k) for k in ("因公出国（境）费", "公务用车购置及运行费", "公务接待费")) if p]
+            yield from _tree(fig, part, dim, scope)
+    sangong = [p for p in (part(k, k) for k in ("因公出国（境）费", "公务用车购置及运行费", "公务接待费")) if p]
     if len(sangong) == 3:
-        yield "三公经费", _part(fig, "三公经费", "三公经费"), sangong
+        yield "三公经费", part("三公经费", "三公经费"), sangong
 
 
-def _tree(fig: Figures, dim: str, scope: str) -> Iterator[Footing]:
+def _tree(fig: Figures, part: _Parts, dim: str, scope: str) -> Iterator[Footing]:
     """Each 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类 of one classified table."""
     codes = [r.code for r in fig.rollup(dim, [""], scope)[1:] if r.code]
     label = DIM_LABEL[dim] + (f"（{scope}）" if scope else "")
@@ -82,27 +93,37 @@ def _tree(fig: Figures, dim: str, scope: str) -> Iterator[Footing]:
         children = [c for c in codes if (len(c) == 3 if parent is None else
                                           len(c) == len(parent) + 2 and c.startswith(parent))]
         if children:
-            top = _part(fig, fig.code_name(parent) if parent else "合计", expr(parent))
-            yield label, top, [p for p in (_part(fig, f"{c} {fig.code_name(c)}", expr(c)) for c in children) if p]
+            top = part(fig.code_name(parent) if parent else "合计", expr(parent))
+            yield label, top, [p for p in (part(f"{c} {fig.code_name(c)}", expr(c)) for c in children) if p]
+
+
+def displays(ctx: Context) -> list[Display]:
+    """How the format's tables show amounts: each workbook document's 金额 (万元, two decimals by default)."""
+    shown = {Display.of(doc.get("金额")) for doc in ctx.format.documents if str(doc.get("模板", "")).endswith(".xlsx")}
+    return sorted(shown, key=lambda d: (d.unit, d.decimals)) or [WAN_2]
 
 
 def footing(ctx: Context) -> Iterable[Finding]:
     seen: set[tuple] = set()
-    for what, total, parts in _footings(ctx.figures):
-        if total is None or len(parts) < 2:
-            continue
-        printed_sum = sum((p.printed for p in parts), ZERO)
-        key = (tuple(p.printed for p in parts), total.printed)
-        if printed_sum == total.printed or key in seen:
-            continue
-        seen.add(key)
-        carriers = [p for p in [*parts, total] if p.exact != p.printed]
-        notes = [f"{p.label} 精确值 {plain(p.exact)}" if round2(p.exact) == p.printed else
-                 f"{p.label} 按公布数列示 {show(p.printed)}（计算 {plain(p.exact)}）" for p in carriers]
-        path = next((p.path(ctx.figures) for p in carriers if p.path(ctx.figures)), total.path(ctx.figures))
-        yield ctx.at("W-ROUNDING", path, what=what, parts=" + ".join(show(p.printed) for p in parts),
-                     sum=show(printed_sum), total=show(total.printed), diff=plain(abs(printed_sum - total.printed)),
-                     notes="；".join(notes))
+    for display in displays(ctx):
+        for what, total, parts in _footings(ctx.figures, _Parts(ctx.figures, display)):
+            if total is None or len(parts) < 2:
+                continue
+            printed_sum = sum((p.printed for p in parts), ZERO)
+            key = (display, tuple(p.printed for p in parts), total.printed)
+            if printed_sum == total.printed or key in seen:
+                continue
+            seen.add(key)
+            text = display.text
+            carriers = [p for p in [*parts, total] if display.exact(p.exact) != p.printed]
+            notes = [f"{p.label} 精确值 {text(p.exact) if display.unit == '元' else plain(p.exact)}"
+                     if display.value(p.exact) == p.printed else
+                     f"{p.label} 按公布数列示 {p.printed}（计算 {plain(display.exact(p.exact))}）" for p in carriers]
+            unit, path = next((w for p in carriers if (w := p.where(ctx.figures))[1]), total.where(ctx.figures))
+            yield ctx.at_unit(unit, "W-ROUNDING", path, what=what, precision=display.precision,
+                              parts=" + ".join(format(p.printed, "f") for p in parts), sum=format(printed_sum, "f"),
+                              total=format(total.printed, "f"), diff=format(abs(printed_sum - total.printed), "f"),
+                              unit=display.unit, notes="；".join(notes))
 
 
 RULES = [footing]

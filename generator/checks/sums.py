@@ -72,7 +72,7 @@ def income_balance(ctx: Context) -> Iterable[Finding]:
         diff = income[fund] - spending[fund]
         addends = len(fig.income_sources) + len(fig.carryover) + len(fig.ledger)
         code, variant = ("W-ROUNDING", "balance") if abs(diff) <= ctx.tolerance(addends) else ("E-BALANCE", "")
-        yield ctx.at(code, ("收入",), variant, key=True, fund=fund,
+        yield ctx.at(code, ("收入",), variant, key=True, fund=fund if fund.endswith("资金") else fund + "资金",
                      **ctx.amounts(income=income[fund], spending=spending[fund], diff=abs(diff)))
 
 

@@ -3,9 +3,11 @@
 Every part that carries text is a template: the body of word/document.xml, headers, footers, footnotes,
 endnotes and comments — prepared for Jinja by docxtpl, which joins the runs a tag was split into and
 turns `{%tr %}` / `{%p %}` into row and paragraph loops — and the document properties (their text).
-For each unit we only render the compiled templates and let docxtpl fix up tables and line breaks; a
-part without a tag is copied byte for byte. Values are autoescaped (`&`, `<`, `>` stay text); newlines
-in values become line breaks.
+Whatever docxtpl does to a rendered part that does not depend on the data — fitting table grids,
+knowing which run each value is printed in, which cells merge — is done when compiling (wordml.py), so
+rendering only runs Jinja: each value is written as the finished XML (escaped; newlines as line breaks,
+tabs as tab runs), grouped merges are written by their cells. A part without a tag is copied byte for
+byte. Values are autoescaped (`&`, `<`, `>` stay text).
 
 Templates are user-editable, so Jinja runs sandboxed: no internal attributes, no changing the data.
 The template's own text (what Jinja prints as it is) is checked when compiling: a `{{`, `{%`, `}}` or
@@ -14,14 +16,15 @@ render — is an error; docxtpl's escapes `{_{` `}_}` `{_%` `%_}` become braces 
 spec text always prints exactly as written.
 
 Grouped vertical merges (一级/二级 indicator cells spanning their group) are marked while rendering by
-the `纵合并` helper with an XML comment, which escaped spec text can never produce, and turned into
-`w:vMerge` afterwards — one merge per group, not one per loop.
+the `纵合并` helper with an XML comment, which escaped spec text can never produce; the cell that calls
+it turns the marker into `w:vMerge` — one merge per group, not one per loop.
 """
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -39,29 +42,34 @@ from markupsafe import Markup
 
 from .package import core_properties, read_parts, zip_bytes
 from .placeholders import DataError, TemplateError
+from .wordml import CONTINUE, MERGE_HELPER, RESTART, SENTINEL, TAG, BrokenXml, W, Writers, canonical, collapse
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DCTERMS = "http://purl.org/dc/terms/"
 BODY = "word/document.xml"
 CORE = "docProps/core.xml"
 WORD_PARTS = re.compile(r"word/(header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
 PROPERTY_PARTS = (CORE, "docProps/app.xml", "docProps/custom.xml")
 DATES = (f"{{{DCTERMS}}}created", f"{{{DCTERMS}}}modified")  # always the document's own date
-TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 MARKS = ("{{", "{%", "{#", "{_{", "}_}", "{_%", "%_}")  # a part holding one of these is a template
 STRAY = re.compile(r"\{\{|\{%|\}\}|%\}")
 STRAY_HINT = "标记要在同一段文字里连续写出，中间不夹修订或域；要印出花括号本身，写 {_{ 和 }_}"
 HIDDEN = re.compile(r"<w:(instrText|delText|delInstrText)(?:\s[^>]*)?(?<!/)>.*?</w:\1>", re.DOTALL)  # not shown
 TEXT_PARTS = re.compile(r"word/.+\.xml")  # parts that may show text (glossary, charts, diagrams …)
 ESCAPE = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
-RESTART, CONTINUE = "vm:restart", "vm:continue"  # the texts of merge markers
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def merge_marker(first: bool) -> Markup:
     """Marks the cell it is printed in as the first or a continued cell of a vertical merge (see
-    _apply_merges): an XML comment, markup no autoescaped value can produce."""
+    wordml.merged_cell): an XML comment, markup no autoescaped value can produce."""
     return Markup(f"<!--{RESTART if first else CONTINUE}-->")
+
+
+@dataclass(frozen=True)
+class _Part:
+    template: Template
+    canonical: bool = False  # written as lxml writes XML (see wordml)
+    regrid: bool = False  # a table's columns depend on the data: fitted after rendering
 
 
 class DocxForm:
@@ -71,6 +79,7 @@ class DocxForm:
         self.path = path
         self.parts = read_parts(path)
         self.filters = filters or {}
+        self._writers = Writers()
 
     @cached_property
     def _tpl(self) -> DocxTemplate:
@@ -82,39 +91,46 @@ class DocxForm:
         env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize,
                                             extensions=[_TemplateText])
         env.filters.update(self.filters)
+        env.filters.update(self._writers.filters())
         return env
 
     @cached_property
-    def _templates(self) -> dict[str, Template]:
+    def _templates(self) -> dict[str, _Part]:
         """The compiled template of every part that has tags (for word/document.xml: of its body). Every
         other part that shows text must show no tag marks: it is copied as it is."""
         templates = {}
         for name, data in self.parts.items():
-            source = self._source(name, data)
-            if source is not None and any(mark in source for mark in MARKS):
-                templates[name] = self._compile(name, source)
-            elif source is not None or TEXT_PARTS.fullmatch(name):
-                stray = _stray(data.decode("utf-8", "replace") if source is None else source)
+            xml = self._prepared(name, data)
+            if xml is not None and any(mark in xml for mark in MARKS):
+                templates[name] = self._compile(name, xml)
+            elif xml is not None or TEXT_PARTS.fullmatch(name):
+                stray = _stray(data.decode("utf-8", "replace") if xml is None else TAG.sub(_unescape_tag, xml))
                 if stray:
-                    hint = STRAY_HINT if source is not None else "这一部分不套用模板"
+                    hint = STRAY_HINT if xml is not None else "这一部分不套用模板"
                     raise self._error(name, f"中有未能识别的标记「{stray}」（{hint}）")
         return templates
 
-    def _source(self, name: str, data: bytes) -> str | None:
-        """The part as Jinja source; None for a part we do not render."""
+    def _prepared(self, name: str, data: bytes) -> str | None:
+        """The part's XML as docxtpl prepares it for Jinja; None for a part we do not render."""
         if name == BODY or WORD_PARTS.fullmatch(name):
             root = parse_xml(data)
-            xml = self._tpl.xml_to_string(root.find(f"{{{W}}}body") if name == BODY else root)
-            xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", self._tpl.patch_xml(xml))
-        elif name in PROPERTY_PARTS:
-            xml = etree.tostring(parse_xml(data), encoding="unicode")
-        else:
-            return None
-        return TAG.sub(_unescape_tag, xml)
+            return self._tpl.patch_xml(self._tpl.xml_to_string(root.find(f"{{{W}}}body") if name == BODY else root))
+        if name in PROPERTY_PARTS:
+            return etree.tostring(parse_xml(data), encoding="unicode")
+        return None
 
-    def _compile(self, name: str, source: str) -> Template:
+    def _compile(self, name: str, xml: str) -> _Part:
+        """Properties are text templates; a Word part is written by wordml's writers, canonical (as lxml
+        writes it) where it has tables or merges — as docxtpl's fix_tables and our merges left it."""
         try:
-            return self._env.from_string(source)
+            if name in PROPERTY_PARTS:
+                return _Part(self._env.from_string(TAG.sub(_unescape_tag, xml)))
+            is_canonical, regrid = "<w:tbl" in xml or MERGE_HELPER in xml, False
+            if is_canonical:
+                xml, regrid = canonical(xml, self._tpl.fix_tables)
+            return _Part(self._env.from_string(self._writers.prepare(xml, is_canonical)), is_canonical, regrid)
+        except BrokenXml as exc:
+            raise self._error(name, f"中的标记打断了 Word 的结构（{exc}）：{STRAY_HINT}") from None
         except _Stray as exc:
             raise self._error(name, f"中有未能识别的标记「{exc.message}」（{STRAY_HINT}）") from None
         except JinjaError as exc:
@@ -124,13 +140,13 @@ class DocxForm:
         return TemplateError(f"模板 {self.path.name} 的 {name} {problem}")
 
     def render(self, context: dict[str, Any], *, title: str, when: str) -> bytes:
-        rendered = {name: self._render(name, template, context) for name, template in self._templates.items()}
+        rendered = {name: self._render(name, part, context) for name, part in self._templates.items()}
         parts = {**self.parts, **rendered, CORE: self._core(rendered.get(CORE), title, when)}
         return zip_bytes(parts, frozenset(k for k, v in parts.items() if self.parts.get(k) is v))
 
-    def _render(self, name: str, template: Template, context: dict[str, Any]) -> bytes:
+    def _render(self, name: str, part: _Part, context: dict[str, Any]) -> bytes:
         try:
-            xml = template.render(context)
+            xml = part.template.render(context)
         except DataError:
             raise
         except SecurityError as exc:
@@ -142,23 +158,14 @@ class DocxForm:
             raise self._error(name, f"无法套用：{exc.message}") from None
         except (ArithmeticError, TypeError) as exc:  # e.g. 1/0, 'a' + 1, a range beyond the sandbox's limit
             raise self._error(name, f"无法套用：{exc}") from None
-        if name not in PROPERTY_PARTS:
-            xml = self._finish(xml)
+        if part.canonical and SENTINEL in xml:
+            xml = collapse(xml)
+        if part.regrid:
+            xml = etree.tostring(self._tpl.fix_tables(xml), encoding="unicode")
         if name == BODY:
             before, after = self._frame
             return before + xml.encode("utf-8") + after
         return (DECLARATION + xml).encode("utf-8")
-
-    def _finish(self, xml: str) -> str:
-        """Rendered Word XML made whole: docxtpl's line breaks and tabs, table grids, then our grouped merges."""
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        if "\n" in xml or "\t" in xml:  # what resolve_listing turns into w:br / w:tab (\a, \f: see _finalize)
-            xml = self._tpl.resolve_listing(xml)
-        if "<w:tbl" in xml or "<!--vm:" in xml:
-            tree = self._tpl.fix_tables(xml)
-            _apply_merges(tree)
-            xml = etree.tostring(tree, encoding="unicode")
-        return xml
 
     @cached_property
     def _frame(self) -> tuple[bytes, bytes]:
@@ -230,44 +237,3 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str) and ("\a" in value or "\f" in value):
         return value.replace("\a", " ").replace("\f", " ")
     return value
-
-
-def _apply_merges(root: etree._Element) -> None:
-    """Turn merge markers in table cells into w:vMerge; a continued cell loses its text."""
-    for mark in [c for c in root.iter(etree.Comment) if c.text in (RESTART, CONTINUE)]:
-        restart = mark.text == RESTART
-        cell = next(mark.iterancestors(f"{{{W}}}tc"), None)
-        _drop(mark, keep_text=restart or cell is None)
-        if cell is None:
-            continue
-        if not restart:
-            for t in cell.iter(f"{{{W}}}t"):
-                t.text = ""
-        props = cell.find(f"{{{W}}}tcPr")
-        if props is None:
-            props = etree.Element(f"{{{W}}}tcPr")
-            cell.insert(0, props)
-        for old in props.findall(f"{{{W}}}vMerge"):
-            props.remove(old)
-        merge = etree.Element(f"{{{W}}}vMerge")
-        if restart:
-            merge.set(f"{{{W}}}val", "restart")
-        # schema order inside tcPr: tcW, gridSpan, vMerge, … — after gridSpan if present, else after tcW
-        anchor = props.find(f"{{{W}}}gridSpan")
-        if anchor is None:
-            anchor = props.find(f"{{{W}}}tcW")
-        if anchor is not None:
-            anchor.addnext(merge)
-        else:
-            props.insert(0, merge)
-
-
-def _drop(node: etree._Element, *, keep_text: bool) -> None:
-    """Remove a node; with keep_text, the text that follows it stays where it was."""
-    parent, before = node.getparent(), node.getprevious()
-    if keep_text and node.tail:
-        if before is None:
-            parent.text = (parent.text or "") + node.tail
-        else:
-            before.tail = (before.tail or "") + node.tail
-    parent.remove(node)

@@ -48,13 +48,13 @@ from lxml import etree
 
 from ..findings import Finding, finding
 from ..money import ZERO, plain
-from ..spec.model import Narrative, Spec
+from ..spec.model import Narrative, Reason, Spec
 from .docx import W
 
 Amount = tuple[str, Decimal]  # (名称, 金额) as printed
 Status = Literal["平", "尾差", "不平"]
 
-AMOUNT = re.compile(r"(\d+(?:\.\d+)?)万元$")
+AMOUNT = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)万元$")  # 3,355.65 with thousands separators
 CHANGE_WORDS = ("增加", "减少", "增长", "下降")
 REASON_WORDS = ("主要原因", "主要用于", "主要是", "主要用途")
 BY_CLASS = re.compile(r"按.{1,12}分类")
@@ -110,7 +110,7 @@ def _amount(clause: str) -> Amount | None:
     if m is None:
         return None
     name = clause[:m.start()]
-    return None if name.endswith(CHANGE_WORDS) else (name, Decimal(m.group(1)))
+    return None if name.endswith(CHANGE_WORDS) else (name, Decimal(m.group(1).replace(",", "")))
 
 
 def _sentence(sentence: str, before: Amount | None) -> tuple[list[_List], list[Amount]]:
@@ -171,12 +171,15 @@ def docx_paragraphs(data: bytes) -> list[str]:
 
 
 def quoted_texts(spec: Spec) -> list[str]:
-    """The spec's own words a narrative prints: 说明 (增减原因, 主要用途), 职能职责, 单位构成, 国有资产说明."""
+    """The spec's own words a narrative prints: 说明 (增减原因, 主要用途, each 功能科目's 用途), 职能职责, 单位构成,
+    国有资产说明."""
     texts = [spec.unit.duties, spec.unit.composition, spec.assets.note if spec.assets else None]
-    for name in Narrative.model_fields:
-        reason = getattr(spec.narrative, name) if spec.narrative else None
-        if reason is not None:
-            texts += [reason.change, reason.use]
+    if spec.narrative:
+        for name in Narrative.model_fields:
+            reason = getattr(spec.narrative, name)
+            if isinstance(reason, Reason):
+                texts += [reason.change, reason.use]
+        texts += list(spec.narrative.functions.values())
     return [t for t in texts if t]
 
 

@@ -9,7 +9,7 @@ A placeholder names a value; it never computes one:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 PATTERN = re.compile(r"\{\{\s*(.+?)\s*\}\}")
@@ -53,11 +53,13 @@ class TextTemplate:
     value's type (a number stays a number)."""
 
     parts: tuple[str | Placeholder, ...]
+    single: Placeholder | None = field(init=False)  # the cell's only part, a placeholder
+    placeholders: tuple[Placeholder, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         single = self.parts[0] if len(self.parts) == 1 and isinstance(self.parts[0], Placeholder) else None
         object.__setattr__(self, "single", single)
-        object.__setattr__(self, "placeholders", [p for p in self.parts if isinstance(p, Placeholder)])
+        object.__setattr__(self, "placeholders", tuple(p for p in self.parts if isinstance(p, Placeholder)))
 
 
 def compile_text(text: str) -> TextTemplate | None:

@@ -31,14 +31,23 @@ from ..figures import (
     combine,
     project_scope,
     scoped,
+    unit_scope,
 )
 from ..ledger import FUND_OF, FUNDS
-from ..money import round2
+from ..money import WAN_2, Amount, Display
 from ..spec.model import DetailLine, Indicator, KeyTask, Project, Spec
-from .placeholders import DataError, Placeholder, TemplateError, lookup
+from ..vocabulary import CHANGE_CELLS
+from .placeholders import DataError, Placeholder, TemplateError, compile_text, lookup
 from .xlsx import PARENT, Constant, SheetFill
 
 DIGITS = "零一二三四五六七八九"
+# 说明's keys as templates name them → the Narrative fields
+REASON_FIELDS = {"收入": "income", "支出": "expenditure", "一般公共预算财政拨款": "general", "基本支出": "basic",
+                 "项目支出": "project", "三公经费": "sangong", "机关运行经费": "operating", "运行经费": "running",
+                 "政府采购": "procurement", "因公出国（境）费": "abroad", "公务接待费": "reception",
+                 "公务用车购置费": "car_purchase", "公务用车运行维护费": "car_running"}
+SANGONG_WORDS = [("因公出国（境）费用", "因公出国（境）费"), ("公务接待费", "公务接待费"),
+                 ("公务用车运行维护费", "公务用车运行维护费"), ("公务用车购置费", "公务用车购置费")]
 
 
 def ordinal(n: int) -> str:
@@ -75,17 +84,18 @@ def date_text(day: dt.date | None) -> str | None:
 class SheetData:
     """Resolves one sheet's placeholders."""
 
-    def __init__(self, fig: Figures, table: str, config: dict, context: dict[str, Any]):
+    def __init__(self, fig: Figures, table: str, config: dict, context: dict[str, Any], display: Display = WAN_2):
         self.fig, self.table, self.context = fig, table, context
         self.scope = scope_of(config.get("范围"))
         self.show_zero = config.get("零值") == "显示"
+        self.display = Display.of(config.get("金额"), display)  # the table's own 金额, else its document's
 
     def figure(self, expr: str, within: Expr = "", held: bool = False) -> Decimal | Constant | None:
         """The figure as printed; `held`: as a cell holds it under live sums — unrounded where the print is
         its rounding, else (a 公布数) a Constant as printed. A figure printed blank stays blank."""
         try:
             placed = scoped(within, expr)
-            value = self.fig.shown(placed, table=self.table, scope=self.scope)
+            value = self.fig.shown(placed, table=self.table, scope=self.scope, display=self.display)
             if value is None or (value == 0 and not self.show_zero):
                 return None
             if not held:
@@ -93,7 +103,27 @@ class SheetData:
             exact = self.fig.value(scoped(self.scope, placed))
         except ExprError as exc:
             raise TemplateError(f"数字表达式「{expr}」：{exc}") from None
-        return exact if exact is not None and round2(exact) == value else Constant(value)
+        return self.display.exact(exact) if exact is not None and self.display.value(exact) == value else Constant(value)
+
+    def literal(self, text: Any) -> Any:
+        """A text the format writes, with its placeholders filled ({{主体}}无政府性基金预算收支，本表无数据。)."""
+        compiled = compile_text(text) if isinstance(text, str) else None
+        if compiled is None:
+            return text
+        return "".join(p if isinstance(p, str) else str(v if (v := self.resolve(p, None)) is not None else "")
+                       for p in compiled.parts)
+
+    def change(self, what: str, name: str) -> Any:
+        """A cell's 上年对比 (CHANGE_CELLS): the prior-year figure, the phrase, the difference or the percent."""
+        from .words import change_text
+        change = self.fig.changes().get(name)
+        if change is None:
+            return None
+        if what == "增减":
+            return change_text(change, self.display)
+        if what == "增减率":
+            return change.percent
+        return self.display.value(change.prior if what == "上年" else change.diff)
 
     def held(self, ph: Placeholder, row: dict | None) -> Any:
         """A placeholder's value as a cell holds it under live sums (SheetFill.sums)."""
@@ -102,6 +132,8 @@ class SheetData:
     def resolve(self, ph: Placeholder, row: dict | None, held: bool = False) -> Any:
         if ph.root == "数":
             return self.figure(ph.expr or "", held=held)
+        if ph.root in CHANGE_CELLS and not ph.fields:
+            return self.change(ph.root, ph.expr or "")
         if row is not None and ph.root in row.get("__blocks__", ()):
             obj = lookup(row, ph.fields, lambda: ph.text, strict=False)
         elif ph.root in self.context:
@@ -109,7 +141,7 @@ class SheetData:
         else:
             raise TemplateError(f"{ph.text}：没有「{ph.root}」（可用：{'、'.join(self.context)}）")
         if ph.expr is None:
-            return obj
+            return self.display.value(obj) if isinstance(obj, Amount) else obj
         if not isinstance(obj, dict) or "范围" not in obj:
             return None  # a label-only row, or padding in a panel
         return self.figure(ph.expr, obj["范围"], held=held)
@@ -186,30 +218,77 @@ def _money_columns(source: str | None, amount: Decimal, default: str) -> dict[st
 class Builder:
     """Builds the SheetFills of one document for one spec."""
 
-    def __init__(self, fig: Figures, document: dict):
+    def __init__(self, fig: Figures, document: dict, member: bool = False):
+        """`member`: the figures are a unit's of a 部门, published as its 单位预算."""
         self.fig = fig
         self.spec = fig.spec
         self.document = document
+        self.member = member
+        self.display = Display.of(document.get("金额"))  # how the document's tables show amounts
         from ..ledger import default_source
         self.default_source = default_source(self.spec)
 
     @cached_property
     def _base(self) -> dict[str, Any]:
-        spec = self.spec
-        perf = spec.performance
-        procurement = self.fig.procurement()
-        bought: dict[str, Decimal | None] = dict.fromkeys([*FUND_OF, *FUNDS, "合计"])
+        """What a document shows, by name — the same for a workbook's cells and a narrative's words. Amounts
+        are `Amount`s: numbers to a workbook, words (as the document's 金额 says) to a narrative."""
+        spec, fig = self.spec, self.fig
+        unit, perf = spec.unit, spec.performance
+
+        def amount(value: Decimal | None) -> Amount | None:
+            return None if value is None else Amount(value, self.display)
+
+        staff, cars = unit.staff, unit.vehicles
+        procurement = fig.procurement()
+        bought: dict[str, Any] = dict.fromkeys([*FUND_OF, *FUNDS, "合计"])
         for item in spec.procurement:
-            for key, amount in _money_columns(item.source, item.amount, self.default_source).items():
-                bought[key] = (bought.get(key) or Decimal(0)) + amount
+            for key, value in _money_columns(item.source, item.amount, self.default_source).items():
+                bought[key] = (bought.get(key) or Decimal(0)) + value
+        general = [i for i in spec.procurement if FUND_OF[i.source or self.default_source] == "一般公共预算"]
+        general_bought = {k: sum((i.amount for i in general if k == "合计" or i.kind == k), Decimal(0))
+                          for k in ("合计", "货物", "工程", "服务")}
+        narrative = spec.narrative
+        reasons = {key: {"增减原因": r.change if r else None, "主要用途": r.use if r else None}
+                   for key, attr in REASON_FIELDS.items() for r in [getattr(narrative, attr) if narrative else None]}
+        assets = spec.assets
         return {
-            "采购": {"合计": procurement["合计"], "资金": bought,
+            "单位": {**unit_fields(spec),
+                   "职能职责段落": [p for p in (unit.duties or "").split("\n") if p.strip()],
+                   "编制": staff.authorized if staff else None, "在编": staff.on_post if staff else None,
+                   "实有": staff.actual if staff else None,
+                   "实有构成": "，".join(f"{g.category} {g.count} {g.measure}" for g in staff.actual_groups) if staff else "",
+                   "余编": (staff.authorized - staff.on_post)
+                   if staff and staff.authorized is not None and staff.on_post is not None else None,
+                   "离休": staff.retired_veteran if staff else None, "退休": staff.retired if staff else None,
+                   "遗属": staff.survivors if staff else None,
+                   "车辆编制": cars.authorized if cars else None, "车辆实有": cars.actual if cars else None},
+            "年度": spec.year, "上年度": spec.year - 1, "文档": {"名称": self.document["名称"]},
+            "版本": "部门" if len(fig.units) > 1 else "单位", "预算名称": "单位预算" if self.member else "部门预算",
+            "主体": "本部门" if len(fig.units) > 1 else "本单位", "金额单位": self.display.unit,
+            "填报日期": date_text(unit.filed_on),
+            "单位性质": {**{k: sum(u.spec.unit.kind == k for u in fig.units) for k in ("行政", "参公", "事业")},
+                     "未填": sum(u.spec.unit.kind is None for u in fig.units), "单位数": len(fig.units)},
+            "说明": reasons,
+            "采购": {"合计": amount(procurement["合计"]), "资金": bought,
                    "上年结转": sum((i.amount for i in spec.procurement if i.carryover), Decimal(0)) or None,
-                   **{k: v for k, v in procurement.items() if k != "合计"}},
-            "单位": unit_fields(spec), "年度": spec.year, "上年度": spec.year - 1, "文档": {"名称": self.document["名称"]},
+                   **{k: amount(v) for k, v in procurement.items() if k != "合计"},
+                   **{k: amount(v) for k, v in fig.procurement_sme().items()},
+                   "类别": [{"名称": k, "金额": amount(v)} for k, v in procurement.items() if k != "合计" and v],
+                   "一般公共预算": amount(general_bought["合计"]),
+                   "一般公共预算类别": [{"名称": k, "金额": amount(v)} for k, v in general_bought.items()
+                                  if k != "合计" and v]},
+            "资产": {"截至": assets.as_of, "车辆": assets.vehicles, "通用设备": assets.general_equipment,
+                   "专用设备": assets.special_equipment, "说明": assets.note,
+                   "车辆构成": [{"类别": g.category, "数量": g.count} for g in assets.vehicle_groups],
+                   "本年拟购车辆": [{"类别": g.category, "数量": g.count} for g in assets.vehicle_purchases],
+                   "本年拟购设备": assets.equipment_purchases} if assets else None,
+            "三公": [{"名称": label, "数": expr} for label, expr in SANGONG_WORDS],
+            "绩效": {"项目数": sum(bool(p.indicators) for p in spec.projects), "项目金额":
+                   amount(sum((p.amount for p in spec.projects if p.indicators), Decimal(0))),
+                   "单位数": len(fig.units)},
             "整体": None if perf is None else {
-                "部门名称": spec.unit.name, "年度目标": perf.annual_goal, "职责概述": perf.duties or spec.unit.duties,
-                "资金总额": self.fig.shown(""), "范围": ""},
+                "部门名称": unit.name, "年度目标": perf.annual_goal, "职责概述": perf.duties or unit.duties,
+                "资金总额": fig.shown(""), "范围": ""},
         }
 
     def base_context(self) -> dict[str, Any]:
@@ -258,13 +337,13 @@ class Builder:
         blocks_cfg = dict(config.get("块") or {})
         if "行" in config:
             blocks_cfg["行"] = config["行"]
-        data = SheetData(self.fig, sheet, config, context)
+        data = SheetData(self.fig, sheet, config, context, self.display)
         blocks = {root: self._rows(root, source, data, extra) for root, source in blocks_cfg.items()}
         has_data = not blocks or any(blocks.values())
         for root, rows in blocks.items():
             if not rows and config.get("空行"):
                 blocks[root] = [{**config["空行"], "__blocks__": (root,)}]
-        context["无数据说明"] = "" if has_data else config.get("无数据说明", "本表无数据")
+        context["无数据说明"] = "" if has_data else data.literal(config.get("无数据说明", "本表无数据"))
         sums = data.held if self._live_sums(config) else None
         return SheetFill(template=sheet, name=name, resolve=data.resolve, blocks=blocks, sums=sums)
 
@@ -324,12 +403,18 @@ class Builder:
             last = parts["项"] or parts["款"]
             rows.append({"编码": code, **parts, "名称": row.name, "缩进名称": indent + row.name, "级次": row.level,
                          "项号名称": f"{last} {row.name}" if row.level == levels[-1] and len(levels) > 1 and last else row.name,
-                         "范围": combine(own, code_scope(dim, code)),
+                         "类名称": self.fig.code_name(code[:3]), "款名称": self.fig.code_name(code[:5]) if len(code) > 3 else None,
+                         "主要用途": self.use_of(code), "范围": combine(own, code_scope(dim, code)),
                          PARENT: parent})
         if source.get("序号") == "中文":
             for n, line in enumerate(rows, start=1):
                 line["项目"] = f"{ordinal(n)}、{line['名称']}"
         return rows
+
+    def use_of(self, code: str) -> str | None:
+        """What the spec says a 科目 is used for (说明.功能科目), for a 项 or the 款 or 类 above it."""
+        uses = self.spec.narrative.functions if self.spec.narrative else {}
+        return next((uses[c] for c in (code, code[:5], code[:3]) if c in uses), None) if uses else None
 
     def _list(self, what: str) -> list[dict]:
         spec = self.spec
@@ -350,8 +435,11 @@ class Builder:
             return [task_fields(t, n) for n, t in enumerate(tasks, start=1)]
         if what == "一级项目":
             return [{"序号": n, "名称": p.name, "当年预算": p.amount} for n, p in enumerate(spec.programs, start=1)]
-        if what == "单位":
-            return [unit_fields(spec)]
+        if what == "单位":  # a 部门's units, each row within its unit (its money inside the 部门 taken out)
+            if len(self.fig.units) == 1:
+                return [unit_fields(spec)]
+            return [{**unit_fields(u.spec), "序号": u.index + 1, "层级": u.role, "范围": unit_scope(u.index)}
+                    for u in self.fig.units]
         raise TemplateError(f"清单「{what}」不支持")
 
     def _indicators(self, of: str, extra: dict) -> list[Indicator]:
@@ -386,7 +474,7 @@ class Builder:
                     out.append({**row, "项目": row.get("项目") or row["名称"],
                                 "数": data.figure("", row["范围"])})
                 continue
-            entry: dict[str, Any] = {"项目": item.get("项目")}
+            entry: dict[str, Any] = {"项目": data.literal(item.get("项目"))}
             if "范围" in item:
                 entry["范围"] = scope_of(item["范围"])
             if "数" in item:

@@ -20,34 +20,30 @@ from typing import Any
 from ..figures import Change, ExprError, Figures
 from ..indicators import level1, level2
 from ..ledger import FUND_OF, FUNDS
-from ..money import round2
+from ..money import WAN_2, Display, round2
 from ..spec.model import Indicator
 from .docx import merge_marker
 from .placeholders import DataError, TemplateError
-from .tables import Builder, date_text, detail_fields, indicator_fields, ordinal, project_fields, task_fields
+from .tables import Builder, detail_fields, indicator_fields, ordinal, project_fields, task_fields
 
-SANGONG_WORDS = [("因公出国（境）费用", "因公出国（境）费"), ("公务接待费", "公务接待费"),
-                 ("公务用车运行维护费", "公务用车运行维护费"), ("公务用车购置费", "公务用车购置费")]
 # 收入构成("并入"): each fund but 单位资金 is one part, named by its source; 单位资金 is listed source by source.
 FUND_SOURCE = {"一般公共预算": "一般公共预算拨款", "政府性基金": "政府性基金拨款", "国有资本经营": "国有资本经营预算拨款",
                "财政专户": "财政专户管理资金"}
 OWN_SOURCES = [source for source, fund in FUND_OF.items() if fund == "单位资金"]
 
 
-def amount_text(value: Decimal | None) -> str:
-    """How a narrative writes an amount: two decimals at most, no trailing zeros (299.3, 1, 0)."""
-    if value is None:
-        return ""
-    text = format(round2(value).normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+def amount_text(value: Decimal | None, display: Display = WAN_2) -> str:
+    """How a narrative writes an amount: as its format's display says (万元, two decimals at most), no
+    trailing zeros (299.3, 1, 0; with 千分位 3,355.65)."""
+    return "" if value is None else display.text(value, trim=True)
 
 
-def change_text(change: Change | None) -> str:
+def change_text(change: Change | None, display: Display = WAN_2) -> str:
     if change is None:
         return ""
     if change.direction == "持平":
         return "无增加"
-    return f"{change.direction}{amount_text(abs(change.diff))}万元"
+    return f"{change.direction}{amount_text(abs(change.diff), display)}{display.unit}"
 
 
 def money(value: Any) -> str:
@@ -71,27 +67,30 @@ FILTERS = {"万元": money, "千分位": thousands, "原样": as_typed, "金额"
 class Words:
     """The context of one docx document for one spec."""
 
-    def __init__(self, fig: Figures, document: dict):
+    def __init__(self, fig: Figures, document: dict, member: bool = False):
         self.fig = fig
         self.spec = fig.spec
         self.document = document
         self.changes = fig.changes()
-        self.tables = Builder(fig, document)
+        self.tables = Builder(fig, document, member)
+        self.display = Display.of(document.get("金额"))  # how the narrative writes amounts
 
     # --- helpers the templates call ---------------------------------------------------------------------
 
     def figure(self, expr: str) -> str:
+        """A figure in the narrative's words: its 公布数 where one applies to this document, else the ledger's."""
         expr = html.unescape(expr)  # an expression written in document text may arrive XML-escaped (&amp;)
         try:
             value = self.fig.value(expr)
+            published = self.fig.published_value(expr, table=self.document["名称"])
         except ExprError as exc:
             raise DataError(f"说明中的数字「{expr}」：{exc}") from None
         if value is None:
-            raise DataError(f"说明需要「{expr}」，但规格没有提供计算它所需的科目")
-        return amount_text(value)
+            raise DataError(f"说明需要「{expr}」，但规格没有提供计算它所需的科目或单位性质")
+        return amount_text(value if published is None else published, self.display)
 
     def change(self, name: str) -> str:
-        return change_text(self.changes.get(name))
+        return change_text(self.changes.get(name), self.display)
 
     def has_prior(self, name: str) -> bool:
         return name in self.changes
@@ -110,7 +109,7 @@ class Words:
         parts = [(n, c) for n, c in parts if c.direction != "持平"]
         if what != "支出":
             parts.sort(key=lambda p: -abs(p[1].diff))
-        return "，".join(f"{n}{change_text(c)}" for n, c in parts)
+        return "，".join(f"{n}{change_text(c, self.display)}" for n, c in parts)
 
     def function_classes(self, scope: str = "") -> list[dict[str, Any]]:
         """The 功能 classes (类) with an amount within a figure's scope — the parts of 数(scope) — or none
@@ -122,8 +121,22 @@ class Words:
             rows = fig.rollup("功能", [""], scope)[1:]
         except ExprError as exc:
             raise TemplateError(f"功能类(「{scope}」)：{exc}") from None
-        return [{"编码": r.code, "名称": r.name, "金额": amount_text(r.values[0])}
+        return [{"编码": r.code, "名称": r.name, "金额": amount_text(r.values[0], self.display)}
                 for r in rows if r.level == "类" and r.values[0]]
+
+    def function_items(self, scope: str = "") -> list[dict[str, Any]]:
+        """Every 功能科目 项 with an amount within a figure's scope, with the names of its 类 and 款 and what
+        the spec says it is used for: «“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”科目43.83万元，主要用于…»."""
+        fig = self.fig
+        try:
+            if not fig.dim_known("功能", scope):
+                return []
+            rows = fig.rollup("功能", [""], scope)[1:]
+        except ExprError as exc:
+            raise TemplateError(f"功能项(「{scope}」)：{exc}") from None
+        return [{"编码": r.code, "名称": r.name, "类名称": fig.code_name(r.code[:3]), "款名称": fig.code_name(r.code[:5]),
+                 "金额": amount_text(r.values[0], self.display), "主要用途": self.tables.use_of(r.code)}
+                for r in rows if r.level == "项" and r.code and r.values[0]]
 
     def income_parts(self, carryover: str = "单列") -> list[dict[str, Any]]:
         """The parts of 收入合计, every amount in exactly one part: `单列` — this year's sources as the spec
@@ -139,56 +152,18 @@ class Words:
             parts.append(("单位资金上年结转", fig.carryover.get("单位资金", Decimal(0))))
         else:
             raise TemplateError(f"收入构成(「{carryover}」)：可用「单列」或「并入」")
-        return [{"名称": name, "金额": amount_text(v), "有": bool(v)} for name, v in parts]
+        return [{"名称": name, "金额": amount_text(v, self.display), "有": bool(v)} for name, v in parts]
 
     def globals(self) -> dict[str, Any]:
         return {"数": self.figure, "增减": self.change, "有上年": self.has_prior, "有": self.nonzero,
-                "功能类": self.function_classes, "收入构成": self.income_parts,
+                "功能类": self.function_classes, "功能项": self.function_items, "收入构成": self.income_parts,
                 "主要增减": self.main_changes, "纵合并": vertical_merge}
 
     # --- the context ------------------------------------------------------------------------------------
 
     def context(self) -> dict[str, Any]:
-        spec, fig = self.spec, self.fig
-        unit = spec.unit
-        staff, cars = unit.staff, unit.vehicles
-        groups = "，".join(f"{g.category} {g.count} {g.measure}" for g in staff.actual_groups) if staff else ""
-        narrative = spec.narrative
-        reasons = {}
-        for key, attr in (("收入", "income"), ("支出", "expenditure"), ("一般公共预算财政拨款", "general"),
-                          ("基本支出", "basic"), ("项目支出", "project"), ("三公经费", "sangong"),
-                          ("机关运行经费", "operating"), ("政府采购", "procurement")):
-            r = getattr(narrative, attr) if narrative else None
-            reasons[key] = {"增减原因": r.change if r else None, "主要用途": r.use if r else None}
-        bought = fig.procurement()
-        general = [i for i in spec.procurement if FUND_OF[i.source or self.tables.default_source] == "一般公共预算"]
-        general_bought = {k: sum((i.amount for i in general if k == "合计" or i.kind == k), Decimal(0))
-                          for k in ("合计", "货物", "工程", "服务")}
-        base = self.tables.base_context()
-        context = {
-            **base,
-            "单位": {**base["单位"],
-                   "职能职责段落": [p for p in (unit.duties or "").split("\n") if p.strip()],
-                   "编制": staff.authorized if staff else None, "在编": staff.on_post if staff else None,
-                   "实有": staff.actual if staff else None, "实有构成": groups,
-                   "余编": (staff.authorized - staff.on_post) if staff and staff.authorized is not None and staff.on_post is not None else None,
-                   "离休": staff.retired_veteran if staff else None, "退休": staff.retired if staff else None,
-                   "遗属": staff.survivors if staff else None,
-                   "车辆编制": cars.authorized if cars else None, "车辆实有": cars.actual if cars else None},
-            "说明": reasons,
-            "三公": [{"名称": label, "数": expr} for label, expr in SANGONG_WORDS],
-            "采购": {"合计": amount_text(bought["合计"]),
-                   "类别": [{"名称": k, "金额": amount_text(v)} for k, v in bought.items() if k != "合计" and v],
-                   "一般公共预算": amount_text(general_bought["合计"]),
-                   "一般公共预算类别": [{"名称": k, "金额": amount_text(v)} for k, v in general_bought.items()
-                                  if k != "合计" and v]},
-            "资产": {"截至": spec.assets.as_of, "车辆": spec.assets.vehicles,
-                   "通用设备": spec.assets.general_equipment, "专用设备": spec.assets.special_equipment,
-                   "说明": spec.assets.note} if spec.assets else None,
-            "填报日期": date_text(unit.filed_on),
-        }
-        context.update(self.performance())
-        return context
+        """What the document shows (the same named values a workbook's cells have), and its 绩效目标表 lists."""
+        return {**self.tables.base_context(), **self.performance()}
 
     # --- 绩效目标表 -------------------------------------------------------------------------------------
 

@@ -22,11 +22,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
@@ -108,6 +110,9 @@ class Cell:
         # attributes pre-rendered once: without t (a value cell sets its own), and as the template has them
         self.plain_attrs = "".join(f" {k}={quoteattr(v)}" for k, v in self.attrs.items() if k != "t")
         self.static_attrs = "".join(f" {k}={quoteattr(v)}" for k, v in self.attrs.items())
+        # a fixed cell is the same XML in any row: pre-rendered around its row number
+        self.pre = f'<c r="{self.letter}'
+        self.post = f'"{self.static_attrs}>{self.inner}</c>' if self.inner else f'"{self.static_attrs}/>'
 
 
 @dataclass
@@ -119,11 +124,11 @@ class Row:
     def __post_init__(self) -> None:
         self.attrs = {k: v for k, v in self.attrs.items() if ":" not in k and "{" not in k}
         self.attr_xml = "".join(f" {k}={quoteattr(v)}" for k, v in self.attrs.items())
-        # a row of only fixed cells is the same XML wherever it lands: pre-render it around its row number
+        # a row of only fixed cells: its XML around each place its row number goes (joined by the number)
         self.fixed = None
         if all(c.text is None and c.formula is None for c in self.cells):
-            self.fixed = [(f'<c r="{c.letter}', f'"{c.static_attrs}>{c.inner}</c>' if c.inner else f'"{c.static_attrs}/>')
-                          for c in self.cells]
+            pres, posts = [c.pre for c in self.cells], [c.post for c in self.cells]
+            self.fixed = ['<row r="', *(x + y for x, y in zip([f'"{self.attr_xml}>', *posts], [*pres, "</row>"]))]
 
     @property
     def roots(self) -> set[str]:
@@ -153,6 +158,7 @@ class SheetTemplate:
     merges: list[Merge]
     tail: list[tuple[str, str]]  # (tag, xml) after sheetData, without mergeCells
     _blocks: dict[tuple[str, ...], list[tuple[str, int, int]]] = field(default_factory=dict, repr=False)
+    _heads: dict[bool, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def widths(self) -> dict[int, float]:
@@ -172,6 +178,18 @@ class SheetTemplate:
         """(row, first column) → width of a one-row merge starting there."""
         return {(m.r1, m.c1): sum(self.widths.get(c, DEFAULT_WIDTH) for c in range(m.c1, m.c2 + 1))
                 for m in self.merges if m.r1 == m.r2}
+
+    @cached_property
+    def max_col(self) -> int:
+        return max((c.col for row in self.rows for c in row.cells), default=0)
+
+    def head_xml(self, first: bool) -> tuple[str, str]:
+        """The XML before sheetData, around where its <dimension> goes; only the first sheet is selected."""
+        if first not in self._heads:
+            head = "".join(_sheet_view(xml, first) if tag == "sheetViews" else xml for tag, xml in self.head)
+            m = re.search(r"</sheetPr>|<sheetPr[^>]*/>", head)
+            self._heads[first] = (head[:m.end()], head[m.end():]) if m else ("", head)
+        return self._heads[first]
 
     def text_width(self, row: int, col: int) -> float:
         return self.spans.get((row, col)) or self.widths.get(col, DEFAULT_WIDTH)
@@ -194,7 +212,7 @@ class SheetTemplate:
                 raise TemplateError(f"工作表「{self.name}」中「{name}」的重复行必须相邻：第 {rows} 行")
             out.append((name, first, last))
         out.sort(key=lambda b: b[1])
-        for (a, _, a2), (b, b1, _) in zip(out, out[1:]):
+        for (a, _, a2), (b, b1, _) in pairwise(out):
             if b1 <= a2:
                 raise TemplateError(f"工作表「{self.name}」中「{a}」与「{b}」的重复行交叠")
         for row in self.rows:
@@ -227,11 +245,11 @@ class RowMap:
 
     def start(self, r: int) -> int:
         """A row, or the first row of a range: rows below a block move down by its extra rows."""
-        return r + sum(d for _, b2, d in self.blocks if r > b2)
+        return r + sum(d for _, b2, d in self.blocks if r > b2) if self.blocks else r
 
     def end(self, r: int) -> int:
         """The last row of a range: a range that reaches a block's last row grows with it."""
-        return r + sum(d for _, b2, d in self.blocks if r >= b2)
+        return r + sum(d for _, b2, d in self.blocks if r >= b2) if self.blocks else r
 
     def removed(self, r1: int, r2: int) -> bool:
         """Whether rows r1..r2 all belong to a block that has no rows of data."""
@@ -253,7 +271,8 @@ class _Writing:
         """A placeholder cell's value (`r`: its template row, named in errors)."""
         assert c.text is not None
         try:
-            return _resolve_text(c.text, resolver, data)
+            single = c.text.single
+            return resolver(single, data) if single is not None else _resolve_text(c.text, resolver, data)
         except TemplateError as exc:
             raise TemplateError(f"{self.where}{c.letter}{r}：{exc}") from None
 
@@ -296,7 +315,10 @@ class XlsxTemplate:
 
     def _compile(self, name: str, part: str, rels: bytes | None) -> SheetTemplate:
         root = etree.fromstring(self.parts[part])
-        head, tail, rows, merges = [], [], [], []
+        head: list[tuple[str, str]] = []
+        tail: list[tuple[str, str]] = []
+        rows: list[Row] = []
+        merges: list[Merge] = []
         seen_data = False
         for child in root:
             tag = etree.QName(child).localname
@@ -341,7 +363,7 @@ class XlsxTemplate:
     # --- render ----------------------------------------------------------------------------------------
 
     def render(self, fills: list[SheetFill], *, title: str, when: str) -> bytes:
-        rendered = []
+        rendered: list[Rendered] = []
         for fill in fills:
             if fill.template not in self.sheets:
                 raise TemplateError(f"模板 {self.path.name} 中没有工作表「{fill.template}」")
@@ -357,9 +379,7 @@ class XlsxTemplate:
             w.sums = self._sums(w, spans)
         inside = {r for _, b1, b2 in spans for r in range(b1, b2 + 1)}
         out_rows: list[tuple[int, str]] = []
-        max_col = 0
         for row in t.rows:
-            max_col = max([max_col, *(c.col for c in row.cells)])
             if row.r not in inside:
                 r = rows.start(row.r)
                 out_rows.append((r, self._row_xml(w, row, r, None)))
@@ -372,44 +392,42 @@ class XlsxTemplate:
         out_rows.sort(key=lambda x: x[0])
         merges = self._merges(t, spans, fill.blocks, rows, w.where) + _group_merges(w.merge_cols)
         last_row = max([rows.end(row.r) for row in t.rows] or [1])
-        dim = f"A1:{get_column_letter(max(max_col, 1))}{max(last_row, 1)}"
-        head = "".join(_sheet_view(xml, first) if tag == "sheetViews" else xml for tag, xml in t.head)
+        before, after = t.head_xml(first)
+        head = f'{before}<dimension ref="A1:{get_column_letter(max(t.max_col, 1))}{max(last_row, 1)}"/>{after}'
         tail = [(tag, _shift_tail(tag, xml, rows)) for tag, xml in t.tail]
         merge_xml = (f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m.ref}"/>' for m in merges)
                      + "</mergeCells>") if merges else ""
         at = next((i for i, (tag, _) in enumerate(tail) if tag in AFTER_MERGES), len(tail))
         body = "".join(xml for _, xml in tail[:at]) + merge_xml + "".join(xml for _, xml in tail[at:])
         xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{t.root_open}'
-               f'{_with_dimension(head, dim)}<sheetData>{"".join(x for _, x in out_rows)}</sheetData>{body}</worksheet>')
+               f'{head}<sheetData>{"".join(x for _, x in out_rows)}</sheetData>{body}</worksheet>')
         return Rendered(fill.name, t, xml.encode("utf-8"), rows)
 
     def _row_xml(self, w: _Writing, row: Row, r: int, data: dict | None,
                  copy: tuple[int, int, int] | None = None) -> str:
         """One output row; `copy` for a block row: the block's first and last template rows and how far
         this copy lies below the first."""
+        n = str(r)
         if row.fixed is not None:
-            n = str(r)
-            return f'<row r="{n}"{row.attr_xml}>' + "".join(pre + n + post for pre, post in row.fixed) + "</row>"
+            return n.join(row.fixed)
         cells = []
         lines = 1
+        sums, resolver = w.sums, w.fill.resolve
         for c in row.cells:
-            ref = f"{c.letter}{r}"
             if c.formula is not None:
-                cells.append(f'<c r="{ref}"{c.plain_attrs}>{c.formula.xml(w.rows, copy)}</c>')
-            elif (r, c.col) in w.sums:
-                cells.append(_value_cell(ref, c.plain_attrs, *w.sums[(r, c.col)]))
-            elif c.text is not None:
-                value = w.resolve(w.fill.resolve, c, row.r, data)
+                cells.append(f'{c.pre}{n}"{c.plain_attrs}>{c.formula.xml(w.rows, copy)}</c>')
+            elif c.text is None:
+                cells.append(c.pre + n + c.post)
+            elif sums and (r, c.col) in sums:
+                cells.append(_value_cell(c.letter + n, c.plain_attrs, *sums[(r, c.col)]))
+            else:
+                value = w.resolve(resolver, c, row.r, data)
                 single = c.text.single
                 if data is not None and single is not None and single.merge:
                     w.merge_cols.setdefault(c.col, []).append((r, "" if value is None else str(value)))
-                cells.append(_value_cell(ref, c.plain_attrs, value))
-                if isinstance(value, str) and value:
+                cells.append(_value_cell(c.letter + n, c.plain_attrs, value))
+                if value and isinstance(value, str):
                     lines = max(lines, _lines(value, w.t.text_width(row.r, c.col)))
-            elif c.inner:
-                cells.append(f'<c r="{ref}"{c.static_attrs}>{c.inner}</c>')
-            else:
-                cells.append(f'<c r="{ref}"{c.static_attrs}/>')
         attr_xml = row.attr_xml
         if lines > 1:  # merged cells never auto-fit: size the row for its wrapped text
             height = round(lines * LINE_HEIGHT + 4, 1)
@@ -460,7 +478,7 @@ class XlsxTemplate:
 
     def _merges(self, t: SheetTemplate, spans: list, blocks: dict[str, list[dict]], rows: RowMap,
                 where: str) -> list[Merge]:
-        out = []
+        out: list[Merge] = []
         for m in t.merges:
             span = next(((n, b1, b2) for n, b1, b2 in spans if b1 <= m.r1 and m.r2 <= b2), None)
             if span:  # a merge inside a block: one per repeated row
@@ -477,52 +495,145 @@ class XlsxTemplate:
         return [m for m in out if (m.r1, m.c1) != (m.r2, m.c2)]
 
     def _package(self, sheets: list[Rendered], title: str, when: str) -> dict[str, bytes]:
-        parts = {k: v for k, v in self.parts.items()
-                 if not k.startswith(("xl/worksheets/", "xl/calcChain.xml")) and k != "docProps/core.xml"}
-        wb = etree.fromstring(self.parts["xl/workbook.xml"])
-        rels = etree.fromstring(self.parts["xl/_rels/workbook.xml.rels"])
-        for rel in list(rels):
-            if rel.get("Type") == SHEET_TYPE or rel.get("Target", "").endswith("calcChain.xml"):
-                rels.remove(rel)
-        sheets_el = wb.find(f"{Q}sheets")
-        for child in list(sheets_el):
-            sheets_el.remove(child)
+        """The workbook's parts: the template's own, our sheets, and workbook.xml, its relationships and
+        [Content_Types].xml written from their text made once per template (see _book)."""
         names = _unique_names([s.name for s in sheets])
         template_index = {name: i for i, name in enumerate(self.order)}
-        defined = wb.find(f"{Q}definedNames")
-        local_names = []
-        if defined is not None:
-            for dn in list(defined):
-                if dn.get("localSheetId") is not None:
-                    local_names.append(dn)
-                    defined.remove(dn)
+        book = self._book
+        sheet_xml, rel_xml, local_xml = [], [], []
+        parts = dict(book.parts)
         for i, (s, name) in enumerate(zip(sheets, names), start=1):
             parts[f"xl/worksheets/sheet{i}.xml"] = s.xml
             if s.template.rels:
                 parts[f"xl/worksheets/_rels/sheet{i}.xml.rels"] = s.template.rels
-            rid = f"rIdYS{i}"
-            etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=SHEET_TYPE, Target=f"worksheets/sheet{i}.xml")
-            etree.SubElement(sheets_el, f"{Q}sheet", {"name": name, "sheetId": str(i), f"{{{REL_NS}}}id": rid})
-            for dn in local_names:
-                if int(dn.get("localSheetId")) == template_index[s.template.name]:
-                    copy = etree.SubElement(defined, f"{Q}definedName", dn.attrib)
-                    copy.set("localSheetId", str(i - 1))
-                    copy.text = _shift_defined(dn.text or "", s.template.name, name, s.rows)
-        if defined is not None and not len(defined):
-            wb.remove(defined)
+            sheet_xml.append(_fill(book.sheet, name=_attr(name), id=str(i), rid=f"rIdYS{i}"))
+            rel_xml.append(_fill(book.rel, rid=f"rIdYS{i}", target=f"worksheets/sheet{i}.xml"))
+            for written, pattern in book.local_names.get(template_index[s.template.name], ()):
+                text = _shift_defined(written, s.template.name, name, s.rows)
+                local_xml.append(_fill(pattern, sheet=str(i - 1), text=escape(text).replace("\r", "&#13;")))
+        workbook = book.workbook(any(b"<f>" in s.xml for s in sheets), bool(local_xml))
+        parts["xl/workbook.xml"] = _fill(workbook, sheets="".join(sheet_xml), names="".join(local_xml)).encode("utf-8")
+        parts["xl/_rels/workbook.xml.rels"] = _fill(book.rels, rels="".join(rel_xml)).encode("utf-8")
+        parts["[Content_Types].xml"] = book.content_types(len(sheets))
+        parts["docProps/app.xml"] = _app_properties(names)
+        parts["docProps/core.xml"] = core_properties(title, when)
+        return parts
+
+    @cached_property
+    def _book(self) -> _Book:
+        return _Book(self.parts)
+
+
+PROBE = "\ue000"  # marks, in text lxml wrote once, the places each output fills in (never in a workbook's XML)
+
+
+def _fill(pattern: str, /, **values: str) -> str:
+    for key, value in values.items():
+        pattern = pattern.replace(f"{PROBE}{key}{PROBE}", value)
+    return pattern
+
+
+def _attr(value: str) -> str:
+    """An attribute value as lxml writes it."""
+    return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+class _Book:
+    """workbook.xml, its relationships and [Content_Types].xml of a template as lxml writes them for an
+    output, made once: the template's sheets and the names local to them left out, the workbook opened at
+    its first sheet, and probes (PROBE…PROBE) where each output writes its sheets, their relationships
+    and its copies of the local names (print areas …), and the text of one of each such element."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        self.parts = {k: v for k, v in parts.items()
+                      if not k.startswith(("xl/worksheets/", "xl/calcChain.xml")) and k != "docProps/core.xml"}
+        self._source = parts
+        self._workbooks: dict[tuple[bool, bool], str] = {}
+        self._types: dict[int, bytes] = {}
+        wb, local = self._tree()
+        self.has_names = wb.find(f"{Q}definedNames") is not None and len(wb.find(f"{Q}definedNames")) > 0
+        sheets = wb.find(f"{Q}sheets")
+        etree.SubElement(sheets, f"{Q}sheet", {"name": _probe("name"), "sheetId": _probe("id"), f"{{{REL_NS}}}id": _probe("rid")})
+        defined = wb.find(f"{Q}definedNames")
+        for k, dn in enumerate(local):
+            copy = etree.SubElement(defined, dn.tag, dn.attrib)
+            copy.set("localSheetId", _probe("sheet"))
+            copy.text = _probe(f"text{k}")
+        text = _serialised(wb)
+        self.sheet = _element(f"<[^<>]*{_probe('name')}[^<>]*/>", text)
+        self.local_names: dict[int, list[tuple[str, str]]] = {}  # template sheet → (its name's text, pattern)
+        for k, dn in enumerate(local):
+            pattern = _element(f"<[^<>]*>{_probe(f'text{k}')}</[^<>]*>", text)
+            self.local_names.setdefault(int(dn.get("localSheetId")), []).append(
+                (dn.text or "", pattern.replace(_probe(f"text{k}"), _probe("text"))))
+        rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
+        for rel in list(rels):
+            if rel.get("Type") == SHEET_TYPE or rel.get("Target", "").endswith("calcChain.xml"):
+                rels.remove(rel)
+        etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=_probe("rid"), Type=SHEET_TYPE, Target=_probe("target"))
+        text = _serialised(rels)
+        self.rel = _element(f"<[^<>]*{_probe('rid')}[^<>]*/>", text)
+        self.rels = text.replace(self.rel, _probe("rels"))
+
+    def _tree(self) -> tuple[etree._Element, list[etree._Element]]:
+        """workbook.xml without its sheets and local names (returned apart), opened at the first sheet."""
+        wb = etree.fromstring(self._source["xl/workbook.xml"])
+        sheets = wb.find(f"{Q}sheets")
+        for child in list(sheets):
+            sheets.remove(child)
+        defined = wb.find(f"{Q}definedNames")
+        local = []
+        if defined is not None:
+            for dn in list(defined):
+                if dn.get("localSheetId") is not None:
+                    local.append(dn)
+                    defined.remove(dn)
         view = wb.find(f"{Q}bookViews/{Q}workbookView")
         if view is not None:
             view.set("activeTab", "0")
             view.set("firstSheet", "0")
-        calc = wb.find(f"{Q}calcPr")
-        if calc is not None and any(b"<f>" in s.xml for s in sheets):
-            calc.set("fullCalcOnLoad", "1")
-        parts["xl/workbook.xml"] = etree.tostring(wb, xml_declaration=True, encoding="UTF-8", standalone=True)
-        parts["xl/_rels/workbook.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
-        parts["[Content_Types].xml"] = _content_types(self.parts["[Content_Types].xml"], len(sheets))
-        parts["docProps/app.xml"] = _app_properties(names)
-        parts["docProps/core.xml"] = core_properties(title, when)
-        return parts
+        return wb, local
+
+    def workbook(self, formulas: bool, names: bool) -> str:
+        """workbook.xml with probes for the sheets and the local names: recalculated on load where a sheet
+        has formulas; without definedNames where it names nothing."""
+        key = (formulas, names or self.has_names)
+        if key not in self._workbooks:
+            wb, _ = self._tree()
+            sheets = wb.find(f"{Q}sheets")
+            sheets.text = (sheets.text or "") + _probe("sheets")
+            defined = wb.find(f"{Q}definedNames")
+            if defined is not None and not key[1]:
+                wb.remove(defined)
+            elif defined is not None and len(defined):
+                defined[-1].tail = (defined[-1].tail or "") + _probe("names")
+            elif defined is not None:
+                defined.text = (defined.text or "") + _probe("names")
+            calc = wb.find(f"{Q}calcPr")
+            if calc is not None and formulas:
+                calc.set("fullCalcOnLoad", "1")
+            self._workbooks[key] = _serialised(wb)
+        return self._workbooks[key]
+
+    def content_types(self, count: int) -> bytes:
+        if count not in self._types:
+            self._types[count] = _content_types(self._source["[Content_Types].xml"], count)
+        return self._types[count]
+
+
+def _probe(key: str) -> str:
+    return f"{PROBE}{key}{PROBE}"
+
+
+def _element(pattern: str, text: str) -> str:
+    """The one probe element `pattern` finds in text we wrote."""
+    m = re.search(pattern, text)
+    assert m is not None, pattern
+    return m.group(0)
+
+
+def _serialised(root: etree._Element) -> str:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -565,6 +676,7 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=8192)
 def _lines(text: str, width: float) -> int:
     """How many lines `text` wraps to in a cell `width` characters wide (CJK characters count double)."""
     room = max(width - 1, 2)
@@ -613,12 +725,6 @@ def _group_merges(columns: dict[int, list[tuple[int, str]]]) -> list[Merge]:
 
 def _sheet_view(xml: str, first: bool) -> str:
     return xml if first else re.sub(r'\s+tabSelected="1"', "", xml)
-
-
-def _with_dimension(head: str, dim: str) -> str:
-    tag = f'<dimension ref="{dim}"/>'
-    m = re.search(r"</sheetPr>|<sheetPr[^>]*/>", head)
-    return head[:m.end()] + tag + head[m.end():] if m else tag + head
 
 
 def _formula(f: etree._Element, ref: str, masters: dict[str, tuple[str, str]]) -> Formula:
@@ -680,6 +786,8 @@ def _shift_refs(text: str, rows: RowMap, copy: tuple[int, int, int] | None = Non
     In a copy of a block row (`copy`: the block's first and last template rows, how far the copy lies
     below the first), a relative reference to a row of that block moves with the copy, as a formula
     filled down does; absolute rows and rows outside the block only follow `rows`."""
+    if copy is None and not any(d for _, _, d in rows.blocks):
+        return text  # no row moves
     def move(ref: str, how: Callable[[int], int]) -> str:
         m = re.match(r"(\$?[A-Z]{0,3})(\$?)(\d+)$", ref)
         if not m:
@@ -703,7 +811,10 @@ def _shift_refs(text: str, rows: RowMap, copy: tuple[int, int, int] | None = Non
 
 
 def _row_of(ref: str) -> int:
-    return int(re.search(r"(\d+)$", ref).group(1))
+    m = re.search(r"(\d+)$", ref)
+    if m is None:
+        raise TemplateError(f"无法识别的单元格地址「{ref}」")
+    return int(m.group(1))
 
 
 def _shift_tail(tag: str, xml: str, rows: RowMap) -> str:
@@ -763,4 +874,4 @@ def _app_properties(names: list[str]) -> bytes:
         f'<TitlesOfParts><vt:vector size="{len(names)}" baseType="lpstr">{titles}</vt:vector></TitlesOfParts>'
         "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
         "<AppVersion>16.0300</AppVersion></Properties>"
-    ).encode("utf-8")
+    ).encode()

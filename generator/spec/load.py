@@ -1,4 +1,6 @@
-"""Load a spec file: YAML → data with positions → typed `Spec`, every problem a located finding."""
+"""Load a YAML file into a typed model — a unit's `Spec`, a 部门, a format — every problem a located finding:
+YAML → data with positions (yamlsrc) → pydantic model, whose errors become findings at their line with a
+"did you mean" for unknown keys."""
 from __future__ import annotations
 
 import difflib
@@ -18,34 +20,40 @@ from .yamlsrc import Document, read_document
 @dataclass
 class Loaded:
     doc: Document
-    spec: Spec | None = None
+    spec: Any = None  # the model (a Spec for load_spec), None when it could not be made
     findings: list[Finding] = field(default_factory=list)
 
 
 def load_spec(path: Path) -> Loaded:
+    return load_model(path, Spec)
+
+
+def load_model(path: Path, model: type[BaseModel], top: str = "top") -> Loaded:
+    """`model` from a YAML file whose top level is a mapping; amounts in it follow its 「金额单位」. `top`: the
+    E-SCHEMA-TYPE variant that says what the file should look like."""
     doc = read_document(path)
     out = Loaded(doc=doc, findings=list(doc.findings))
     if doc.data is None:
         return out
     if not isinstance(doc.data, dict):
-        out.findings.append(doc.at("E-SCHEMA-TYPE", (), "top"))
+        out.findings.append(doc.at("E-SCHEMA-TYPE", (), top))
         return out
-    unit = doc.data.get("金额单位")
     try:
-        out.spec = Spec.model_validate(doc.data, context={"unit": unit})
+        out.spec = model.model_validate(doc.data, context={"unit": doc.data.get("金额单位")})
     except ValidationError as exc:
-        out.findings.extend(_schema_finding(doc, err) for err in exc.errors())
+        out.findings.extend(_schema_finding(doc, err, model) for err in exc.errors())
     return out
 
 
 _TYPE_WORDS = {
     "string_type": "文字", "int_type": "整数", "int_parsing": "整数", "int_from_float": "整数",
-    "list_type": "列表（每项以「- 」开头）", "dict_type": "映射（「键: 值」）", "model_type": "映射（「键: 值」）",
+    "list_type": "列表（每项以「- 」开头）", "tuple_type": "列表（每项以「- 」开头）",
+    "dict_type": "映射（「键: 值」）", "model_type": "映射（「键: 值」）",
     "model_attributes_type": "映射（「键: 值」）", "bool_type": "是/否", "bool_parsing": "是/否",
 }
 
 
-def _schema_finding(doc: Document, err: Any) -> Finding:
+def _schema_finding(doc: Document, err: Any, root: type[BaseModel] = Spec) -> Finding:
     loc: tuple = tuple(err["loc"])
     kind: str = err["type"]
     ctx = err.get("ctx") or {}
@@ -59,7 +67,7 @@ def _schema_finding(doc: Document, err: Any) -> Finding:
                       within=f"（在「{_label(loc[:-1])}」中）" if loc[:-1] else "",
                       suggestion=f"「{typo[0]}」是否为「{loc[-1]}」的笔误？" if typo else "")
     if kind == "extra_forbidden":
-        known = _aliases_at(loc[:-1])
+        known = _aliases_at(loc[:-1], root)
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.4)
         suggestion = f"是否想写「{guess[0]}」？" if guess else ("此处可用的键：" + "、".join(known) if known else "")
         return doc.at("E-SCHEMA-UNKNOWN-KEY", loc, key=True, name=loc[-1], suggestion=suggestion)
@@ -88,12 +96,15 @@ def _label(loc: tuple) -> str:
     return format_path(tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-"))))
 
 
-def _aliases_at(loc: tuple) -> list[str]:
+def _aliases_at(loc: tuple, root: type[BaseModel] = Spec) -> list[str]:
     """The YAML keys allowed at `loc` (for "did you mean")."""
-    model: Any = Spec
+    model: Any = root
     for part in loc:
         model = _unwrap(model)
         if isinstance(part, int):
+            continue
+        if typing.get_origin(model) is dict:  # a key of a mapping whose keys are data (a format's 表)
+            model = typing.get_args(model)[1]
             continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return []
@@ -108,7 +119,7 @@ def _aliases_at(loc: tuple) -> list[str]:
 
 
 def _unwrap(tp: Any) -> Any:
-    """Optional[X] / list[X] → X."""
+    """Optional[X] / list[X] / tuple[X, ...] → X."""
     while True:
         origin = typing.get_origin(tp)
         if origin in (typing.Union, types.UnionType):
@@ -116,7 +127,7 @@ def _unwrap(tp: Any) -> Any:
             tp = args[0] if len(args) == 1 else tp
             if len(args) != 1:
                 return tp
-        elif origin is list or origin is typing.Annotated:
+        elif origin in (list, tuple) or origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
         else:
             return tp

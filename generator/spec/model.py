@@ -306,6 +306,8 @@ class ProcurementItem(Model):
     function: Code | None = F("功能科目", default=None)
     source: Source | None = F("资金来源", default=None)
     carryover: Flag = F("上年结转", default=False)
+    sme: Money | None = F("面向中小企业预留", "其中面向中小企业预留的金额", default=None)
+    small: Money | None = F("小微企业", "面向中小企业预留中，预留给小微企业的金额", default=None)
     note: Text | None = F("备注", default=None)
 
 
@@ -320,11 +322,19 @@ class ServiceItem(Model):
     goal: Text | None = F("绩效目标", default=None)
 
 
+class VehicleGroup(Model):
+    category: Name = F("类别", "如 执法执勤用车、特种专业技术用车、机要通信用车")
+    count: Count = F("数量")
+
+
 class Assets(Model):
     as_of: str | None = F("截至", "如「2022年12月」", default=None)
     vehicles: Count | None = F("车辆", default=None)
+    vehicle_groups: list[VehicleGroup] = F("车辆构成", "车辆按类别：数量之和应等于车辆", default=[])
+    vehicle_purchases: list[VehicleGroup] = F("本年拟购车辆", "本年度拟购置的车辆，按类别", default=[])
     general_equipment: Count | None = F("单价50万元以上通用设备", default=None)
     special_equipment: Count | None = F("单价100万元以上专用设备", default=None)
+    equipment_purchases: Count | None = F("本年拟购单价100万元以上设备", "本年度拟购置的单价 100 万元以上设备（台、套）", default=None)
     note: Text | None = F("说明", default=None)
 
 
@@ -341,13 +351,16 @@ class Prior(Model):
 
     income: Money | None = F("收入合计", default=None)
     income_by_source: dict[str, Money] = F("收入", "按来源：{一般公共预算拨款: 金额, …}", default={})
+    spending_by_fund: dict[Literal["一般公共预算", "政府性基金", "国有资本经营", "财政专户", "单位资金"], Money] = F(
+        "支出", "按资金性质的支出：{一般公共预算: 金额, 政府性基金: 金额, …}", default={})
     expenditure: Money | None = F("支出合计", default=None)
     general: Money | None = F("一般公共预算财政拨款", "一般公共预算财政拨款支出", default=None)
     basic: Money | None = F("基本支出", default=None)
     project: Money | None = F("项目支出", default=None)
     by_function: dict[str, Money] = F("功能分类", "按功能分类类级：{201: 金额, …}", default={})
     sangong: PriorSangong | None = F("三公经费", default=None)
-    operating: Money | None = F("机关运行经费", default=None)
+    operating: Money | None = F("机关运行经费", "行政单位和参公事业单位的一般公共预算基本支出公用经费", default=None)
+    running: Money | None = F("运行经费", "一般公共预算基本支出公用经费（不论单位性质，重庆等地事业单位公开此数）", default=None)
     procurement: Money | None = F("政府采购", default=None)
 
 
@@ -366,7 +379,13 @@ class Narrative(Model):
     project: Reason | None = F("项目支出", default=None)
     sangong: Reason | None = F("三公经费", default=None)
     operating: Reason | None = F("机关运行经费", default=None)
+    running: Reason | None = F("运行经费", default=None)
     procurement: Reason | None = F("政府采购", default=None)
+    abroad: Reason | None = F("因公出国（境）费", default=None)
+    reception: Reason | None = F("公务接待费", default=None)
+    car_purchase: Reason | None = F("公务用车购置费", default=None)
+    car_running: Reason | None = F("公务用车运行维护费", default=None)
+    functions: dict[str, Text] = F("功能科目", "各功能科目的主要用途：{2120104: 主要用于……}（列示到项的说明引用）", default={})
 
 
 class Published(Model):
@@ -379,6 +398,17 @@ class Published(Model):
     note: Text | None = F("说明", default=None)
 
 
+class Transfer(Model):
+    """Money that stays inside a 部门: 本级 paying a 下属单位 (对附属单位补助), a 下属单位 paying 本级 (上缴上级).
+    In the unit's own 单位预算 it is expenditure; the 部门预算 eliminates it with the receiver's income."""
+
+    to: str | None = F("单位", "收款的下属单位（名称或编码）；上缴上级时不填", default=None)
+    amount: Money = F("金额")
+    function: Code | None = F("功能科目", default=None)
+    economic: Code | None = F("经济科目", default=None)
+    source: Source | None = F("资金来源", default=None)
+
+
 class Spec(Model):
     year: int = F("年度", "预算年度", ge=2000, le=2100)
     format: str | None = F("格式", "公开格式，如 mof、chongqing、hunan、zhuzhou、shenzhen", default=None)
@@ -388,6 +418,8 @@ class Spec(Model):
     income: Income | None = F("收入", default=None)
     basic: list[BasicLine] | None = F("基本支出", "基本支出各行；不写此键表示未提供（相关数字为未知），写 [] 表示没有基本支出", default=None)
     projects: list[Project] = F("项目", default=[])
+    subsidies: list[Transfer] = F("对附属单位补助", "本级对下属单位的补助支出（下属单位记作上级补助收入）", default=[])
+    remittances: list[Transfer] = F("上缴上级", "下属单位上缴本级的支出（本级记作附属单位上缴收入）", default=[])
     programs: list[Program] = F("一级项目", default=[])
     performance: Performance | None = F("整体绩效", default=None)
     procurement: list[ProcurementItem] = F("政府采购", default=[])
@@ -400,6 +432,49 @@ class Spec(Model):
     @property
     def basic_lines(self) -> list[BasicLine]:
         return self.basic or []
+
+    @property
+    def catalog_edition(self) -> int:
+        return self.edition or self.year
+
+
+class MemberRef(Model):
+    """A unit of a 部门: its spec file, and figures the 部门 declares for it (checked against its ledger)."""
+
+    file: str = F("规格", "单位规格文件（相对本文件）")
+    expenditure: Money | None = F("支出合计", default=None)
+    income: Money | None = F("收入合计", default=None)
+
+
+Member = Annotated[str | MemberRef, Field(description="单位规格文件（相对本文件），或 {规格: …, 支出合计: …}")]
+
+
+class DepartmentFacts(Model):
+    name: Name = F("名称", "部门全称，如「某区城市管理局」")
+    code: str | None = F("编码", "部门编码", default=None)
+    duties: Text | None = F("职能职责", default=None)
+    composition: Text | None = F("单位构成", "不写则由所含单位写出", default=None)
+    contact: str | None = F("联系人", default=None)
+    phone: str | None = F("联系电话", default=None)
+    filed_on: Date | None = F("填报日期", default=None)
+
+
+class DepartmentSpec(Model):
+    """A 部门预算: 本级 and its 下属单位, each a unit spec of its own (published as its 单位预算), consolidated
+    into one 部门预算. What belongs to the whole 部门 — its prior-year figures, the reasons its narrative gives,
+    published figures — is written here."""
+
+    year: int = F("年度", "预算年度", ge=2000, le=2100)
+    format: str | None = F("格式", "公开格式", default=None)
+    money_unit: Literal["万元", "元"] = F("金额单位", "本文件金额的单位", default="万元")
+    edition: int | None = F("科目版本", default=None)
+    department: DepartmentFacts = F("部门")
+    own: Member = F("本级", "本级单位的规格文件")
+    members: list[Member] = F("下属", "下属单位的规格文件", default=[])
+    performance: Performance | None = F("整体绩效", "部门整体绩效目标", default=None)
+    prior: Prior | None = F("上年", "部门上年数（合并）", default=None)
+    narrative: Narrative | None = F("说明", default=None)
+    published: list[Published] = F("公布数", default=[])
 
     @property
     def catalog_edition(self) -> int:

@@ -1,0 +1,108 @@
+"""One LibreOffice per converter, kept across calls: started on the first conversion, listening on a pipe
+of its own and driven through UNO; a soffice that dies is replaced (with a fresh profile) and the call
+still succeeds; one that takes too long is killed, and leaves no lock beside the documents. Needs LibreOffice, its Python bindings (Debian:
+python3-uno) and pdftotext; skipped without them unless YUSUAN_REQUIRE_OFFICE=1."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import SHIZHU, XUELIN
+from generator.pdf import Converter, _uno, soffice
+
+needs_listener = pytest.mark.skipif(
+    os.environ.get("YUSUAN_REQUIRE_OFFICE") != "1"
+    and (soffice() is None or _uno(soffice()) is None or shutil.which("pdftotext") is None),
+    reason="LibreOffice、python3-uno 或 pdftotext 未安装")
+
+
+def text_of(pdf) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@needs_listener
+def test_one_soffice_converts_every_unit(built, tmp_path):
+    with Converter() as office:
+        first = office.convert(list(built(XUELIN).values()), tmp_path / "a")
+        pid, profile = office._office.proc.pid, office.profile
+        second = office.convert(list(built(SHIZHU).values()), tmp_path / "b")
+        assert office._office.proc.pid == pid  # the same LibreOffice, not one per call
+    assert [p.name for p in first] == ["绩效目标表.pdf"] and "城乡环境连片整治" in text_of(first[0])
+    assert sorted(p.name for p in second) == ["部门预算公开表.pdf", "部门预算情况说明.pdf"]
+    assert all("石柱土家族自治县行政服务中心" in text_of(p) for p in second)
+    assert not alive(pid) and not profile.exists()  # close() ends LibreOffice and removes its profile
+    assert not list(tmp_path.rglob(".~*"))  # every PDF was renamed out of its scratch folder
+
+
+@needs_listener
+def test_a_dead_soffice_is_replaced_and_the_call_succeeds(built, tmp_path):
+    files = list(built(XUELIN).values())
+    with Converter() as office:
+        office.convert(files, tmp_path / "a")
+        dead, old_profile = office._office.proc.pid, office.profile
+        os.killpg(dead, signal.SIGKILL)  # LibreOffice crashes between units
+        (pdf,) = office.convert(files, tmp_path / "b")
+        assert office._office.proc.pid != dead and office.profile != old_profile and not old_profile.exists()
+    assert "城乡环境连片整治" in text_of(pdf)
+
+
+@needs_listener
+def test_a_conversion_past_the_time_out_kills_soffice(built, tmp_path):
+    files = list(built(SHIZHU).values())
+    with Converter() as office:
+        office.convert(files[:1], tmp_path / "a")
+        pid = office._office.proc.pid
+        office.timeout = 0.01
+        start = time.monotonic()
+        with pytest.raises(RuntimeError, match="LibreOffice"):
+            office.convert(files, tmp_path / "b")
+        assert time.monotonic() - start < 30 and not alive(pid)
+    assert not list((tmp_path / "b").glob("*.pdf")) and not list((tmp_path / "b").glob(".~*"))
+    assert not list(files[0].parent.glob(".~lock*"))  # documents are opened read-only: no lock left beside them
+    with Converter() as office:  # and a later converter opens them
+        assert [p.name for p in office.convert(files[:1], tmp_path / "c")] == [files[0].stem + ".pdf"]
+
+
+LEFT_RUNNING = """import sys, time
+from pathlib import Path
+from generator.pdf import Converter
+office = Converter()
+office.convert([Path(sys.argv[1])], Path(sys.argv[2]))
+print(office._office.proc.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@needs_listener
+def test_soffice_ends_with_the_process_that_started_it(built, tmp_path):
+    """A worker killed outright (no clean-up runs) leaves no LibreOffice behind."""
+    proc = subprocess.Popen([sys.executable, "-c", LEFT_RUNNING, str(built(XUELIN)["绩效目标表.docx"]), str(tmp_path)],
+                            stdout=subprocess.PIPE, text=True)
+    group = int(proc.stdout.readline())
+    assert alive(group)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while group_alive(group) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not group_alive(group)
+
+
+def group_alive(group: int) -> bool:
+    """Whether a process of the group is still running (zombies left to init do not count)."""
+    out = subprocess.run(["ps", "-eo", "pgid=,stat="], capture_output=True, text=True).stdout
+    return any(int(pgid) == group and not stat.startswith("Z") for pgid, stat in (line.split() for line in out.splitlines()))
