@@ -121,3 +121,22 @@ def test_formats_lists_every_format():
     assert result.exit_code == 0
     for name in ("mof", "chongqing", "hunan", "zhuzhou", "shenzhen"):
         assert name in result.output
+
+
+def test_spec_text_is_never_read_as_terminal_markup(tmp_path):
+    """rich markup in spec text ([/二期], [#1楼], [bold]) prints as written: check, show, build and batch."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    text = SHIZHU.read_text(encoding="utf-8").replace("名称: 石柱土家族自治县行政服务中心", "名称: 服务中心[/二期][#1楼]", 1)
+    text = text.replace("名称: 电子政务外网线路租用费", "名称: 线路[bold]租用[/bold]", 1)
+    (folder / "a.yaml").write_text(text + '公布数:\n  - {项: 合计, 金额: 500.746, 表: ["不存在[/x]"]}\n', encoding="utf-8")
+    for args in (["check", folder], ["show", folder], ["build", folder, "-o", tmp_path / "o"],
+                 ["batch", folder, "-o", tmp_path / "b"], ["check", "--json", folder]):
+        result = run(*args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        assert result.exit_code in (0, 1), (args, result.output)
+    assert json.loads(run("show", "--json", folder).output)["figures"]["单位"] == "服务中心[/二期][#1楼]"
+    assert "线路[bold]租用[/bold]" in run("show", folder).output
+    assert "不存在[/x]" in run("check", folder).output
+    data = json.loads(run("check", "--json", folder).output)
+    assert any("不存在[/x]" in f["message"] for f in data["files"][0]["findings"])

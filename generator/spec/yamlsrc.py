@@ -77,6 +77,8 @@ _PROBLEMS = {
     "found character '@' that cannot start any token": "at_sign",
     "found character '`' that cannot start any token": "backtick",
     "while scanning an anchor": "anchor_name",
+    "while parsing a flow sequence": "flow_sequence",
+    "while parsing a flow mapping": "flow_mapping",
     "while scanning an alias": "anchor_name",
 }
 
