@@ -25,7 +25,7 @@ from .findings import Finding, PathT
 from .formats import Format
 from .money import ZERO, plain
 from .spec.load import Loaded, load_model
-from .spec.model import Assets, DepartmentSpec, MemberRef, Spec, Staff, Vehicles
+from .spec.model import Assets, DepartmentSpec, MemberRef, Spec, Staff, VehicleGroup, Vehicles
 from .spec.model import Unit as UnitFacts
 
 MARK = re.compile(r"^部门\s*:", re.MULTILINE)  # a 部门 file names its 部门 at the top level; a unit spec never does
@@ -175,19 +175,33 @@ def _any_income(specs: list[Spec]) -> Any:
 
 
 def _sum_model(model: Any, items: list[Any], keep: tuple[str, ...] = ()) -> Any:
-    """Counts of several units added up (a field none gives stays unknown); `keep` fields from the first."""
+    """Several units' facts as one: counts added up, lists joined (vehicles by category: the same category's
+    counts added), texts from the first unit that gives one; a field no unit gives stays unknown."""
     given = [x for x in items if x is not None]
     if not given:
         return None
     values: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        found = [getattr(x, name) for x in given if getattr(x, name) is not None]
-        if name in keep or not found or not all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in found):
-            values[name] = found[0] if found and (name in keep or not isinstance(found[0], list)) else (
-                info.default if info.default is not None else [])
-        else:
+        found = [v for x in given if (v := getattr(x, name)) is not None]
+        if not found:
+            values[name] = [] if isinstance(info.default, list) else None
+        elif isinstance(found[0], list):
+            values[name] = _joined([item for v in found for item in v])
+        elif name not in keep and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in found):
             values[name] = sum(found)
+        else:
+            values[name] = found[0]
     return model.model_construct(**values)
+
+
+def _joined(items: list[Any]) -> list[Any]:
+    """Items of several units in one list; items that count a category (车辆构成) are added up by category."""
+    if not items or not all(isinstance(i, VehicleGroup) for i in items):
+        return items
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.category] = counts.get(item.category, 0) + item.count
+    return [VehicleGroup.model_construct(category=k, count=n) for k, n in counts.items()]
 
 
 # --- rules of the 部门 ---------------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ SANGONG_PARTS = ("因公出国（境）费", "公务用车购置费", "公务用
 _DIMS = ["kind", "staff", "功能", "部门经济", "政府经济", "fund", "source", "carryover", "project_name", "project",
          "nature", "role", "unit_code", "unit"]
 NATURES = ("行政", "参公", "事业")
+_UNIT_DIMS = ("nature", "role", "unit_code", "unit")
 _ATTR = {"功能": "function", "部门经济": "economic", "政府经济": "government"}
 # dimensions that place a figure in a row or column → what they place it by
 _PLACING = {"功能": "功能", "部门经济": "部门经济", "政府经济": "政府经济", "project_name": "project", "project": "project"}
@@ -90,9 +91,9 @@ class Term:
             return f"{self.dim}:{joined}"
         if self.dim in ("project_name", "nature", "role", "unit_code"):
             return {"project_name": "项目", "nature": "性质"}.get(self.dim, "单位") + ":" + joined
-        if len(self.values) > 1:
+        if len(self.values) > 1 and self.dim in ("fund", "source"):
             return {"fund": "资金", "source": "来源"}[self.dim] + ":" + joined
-        return joined
+        return joined  # one value, or alternatives of a kind (基本支出|项目支出)
 
 
 Terms = tuple[Term, ...]  # a parsed figure: canonical (one term per dimension, sorted)
@@ -170,6 +171,12 @@ def _term(token: str) -> Term:
         if dim == "单位" and alts:
             return Term("unit_code", alts)
         raise ExprError(f"无法识别「{token}」")
+    if "|" in token:  # alternatives of one dimension: 基本支出|项目支出, 一般公共预算|政府性基金
+        alts = tuple(sorted(v.strip() for v in token.split("|") if v.strip()))
+        for dim, words in (("kind", KINDS), ("staff", ("人员经费", "公用经费")), ("fund", FUNDS)):
+            if alts and all(v in words for v in alts):
+                return Term(dim, alts)
+        raise ExprError(f"无法识别「{token}」：「|」两边应是同一类（如 基本支出|项目支出）")
     if token in KINDS:
         return Term("kind", (token,))
     if token in ("人员经费", "公用经费"):
@@ -224,6 +231,7 @@ class Change:
     diff: Decimal
     direction: str  # 增加 / 减少 / 持平
     percent: Decimal | None
+    exact: Decimal  # this year's figure, not rounded (a table in 元 takes its difference from it)
 
     @classmethod
     def of(cls, current: Decimal, prior: Decimal) -> Change:
@@ -231,7 +239,51 @@ class Change:
         diff = cur - prior
         direction = "增加" if diff > 0 else "减少" if diff < 0 else "持平"
         percent = round2(diff / prior * 100) if prior else None
-        return cls(cur, prior, diff, direction, percent)
+        return cls(cur, prior, diff, direction, percent, current)
+
+
+@dataclass(frozen=True)
+class IncomeView:
+    """Income by source and 上年结转 by fund, and the income figures over them."""
+
+    sources: dict[str, Decimal]
+    carryover: dict[str, Decimal]
+
+    def by_fund(self, carryover: bool = True) -> dict[str, Decimal]:
+        out = {fund: ZERO for fund in FUNDS}
+        for source, amount in self.sources.items():
+            out[FUND_OF[source]] += amount
+        for fund, amount in self.carryover.items() if carryover else ():
+            out[fund] += amount
+        return out
+
+    def figure(self, expr: str) -> Decimal | None:
+        """收入合计; 本年收入[:X]; 上年结转收入[:资金性质|财政拨款]; 收入:X — where X is a 来源, a 资金性质 or
+        财政拨款, alternatives joined by `|`. 收入:<资金性质> includes that fund's 上年结转 (重庆: 一般公共预算资金
+        500.75 = 471.53 + 结转 29.21)."""
+        this_year, carried = sum(self.sources.values(), ZERO), sum(self.carryover.values(), ZERO)
+        head, _, what = expr.strip().partition(":")
+        if head == "收入合计":
+            return this_year + carried
+        if not what:
+            return {"本年收入": this_year, "上年结转收入": carried}.get(head)
+        return sum((self._part(head, w.strip()) for w in what.split("|")), ZERO)
+
+    def _part(self, head: str, what: str) -> Decimal:
+        funds = FISCAL_FUNDS if what == "财政拨款" else (what,) if what in FUNDS else None
+        carried = sum((self.carryover.get(f, ZERO) for f in funds), ZERO) if funds else ZERO
+        if head == "上年结转收入":
+            if funds is None:
+                raise ExprError(f"上年结转按资金性质计（{'、'.join(FUNDS)} 或 财政拨款），不是「{what}」")
+            return carried
+        if funds:
+            this_year = self.by_fund(carryover=False)
+            return sum((this_year[f] for f in funds), ZERO) + (carried if head == "收入" else ZERO)
+        if what == "一般公共预算拨款":  # as given, or by its parts (a 部门 may have both)
+            return sum((self.sources.get(p, ZERO) for p in (what, *GENERAL_PARTS)), ZERO)
+        if what in FUND_OF:
+            return self.sources.get(what, ZERO)
+        raise ExprError(f"无法识别收入来源「{what}」")
 
 
 @dataclass(frozen=True)
@@ -289,8 +341,8 @@ class Figures:
         return [replace(e, source=resourced.get((e.unit, e.source), e.source)) for e in ledger if not self.internal(e)]
 
     def flows(self) -> dict[tuple[int, str], Decimal]:
-        """Money that stays inside the 部门, as paid: (下属单位, 上级补助收入 | 附属单位上缴收入) → amount, from
-        the payer's ledger (the receiver's income is checked against it, and both are eliminated)."""
+        """Money that stays inside the 部门, as paid: (receiving unit, 上级补助收入 | 附属单位上缴收入) → amount,
+        from the payers' ledgers (the receiver's income is checked against it, and both are eliminated)."""
         out: dict[tuple[int, str], Decimal] = {}
         for u in self.units if len(self.units) > 1 else ():
             for t in u.spec.subsidies:
@@ -300,7 +352,7 @@ class Figures:
                     out[key] = out.get(key, ZERO) + t.amount
             if u.role == "下属":
                 for t in u.spec.remittances:
-                    key = (u.index, "附属单位上缴收入")
+                    key = (0, "附属单位上缴收入")  # 本级's
                     out[key] = out.get(key, ZERO) + t.amount
         return out
 
@@ -378,6 +430,9 @@ class Figures:
         """The figure as a document prints it — `expr` within a table's `scope`, as `display` says (万元, two
         decimals by default): the published value where the spec states one, else the computed one."""
         full = scoped(scope, expr)
+        if isinstance(expr, str) and is_income(expr):  # income has no ledger scope, but may be some units'
+            value = self.income(expr, self.units_of(scope) if scope else None)
+            return None if value is None else display.value(value)
         published = self.published_value(full, table, placed_by=expr)
         value = published if published is not None else self.value(full)
         return None if value is None else display.value(value)
@@ -462,23 +517,35 @@ class Figures:
     @cached_property
     def income_sources(self) -> dict[str, Decimal]:
         """This year's income by source; for a 部门 every unit's, less the money from inside the 部门."""
-        if len(self.units) == 1:
-            return income_sources(self.spec.income)
-        out: dict[str, Decimal] = {}
-        for u in self.units:
-            for source, amount in income_sources(u.spec.income).items():
-                out[source] = out.get(source, ZERO) + amount
-        for (_, source), amount in self.flows().items():  # a receiver that did not record it: see checks
-            out[source] = out.get(source, ZERO) - amount
-        return out
+        return self._income().sources
 
     @cached_property
     def carryover(self) -> dict[str, Decimal]:
-        out: dict[str, Decimal] = {}
-        for u in self.units:
+        return self._income().carryover
+
+    def _income(self, units: frozenset[int] | None = None) -> IncomeView:
+        """The income of some units of a 部门 (all: None), the money they receive from inside it taken out."""
+        if len(self.units) == 1:
+            return IncomeView(income_sources(self.spec.income), income_carryover(self.spec.income))
+        chosen = [u for u in self.units if units is None or u.index in units]
+        sources: dict[str, Decimal] = {}
+        carried: dict[str, Decimal] = {}
+        for u in chosen:
+            for source, amount in income_sources(u.spec.income).items():
+                sources[source] = sources.get(source, ZERO) + amount
             for fund, amount in income_carryover(u.spec.income).items():
-                out[fund] = out.get(fund, ZERO) + amount
-        return out
+                carried[fund] = carried.get(fund, ZERO) + amount
+        for (receiver, source), amount in self.flows().items():  # a receiver that did not record it: see checks
+            if units is None or receiver in units:
+                sources[source] = sources.get(source, ZERO) - amount
+        return IncomeView(sources, carried)
+
+    def units_of(self, scope: Expr) -> frozenset[int] | None:
+        """The units a scope keeps (单位:…, 性质:…, a unit's identity), None when it names none."""
+        terms = [t for t in terms_of(scope) if t.dim in _UNIT_DIMS]
+        if not terms:
+            return None
+        return frozenset(u.index for u in self.units if all(_unit_has(u, t) for t in terms))
 
     @property
     def income_this_year(self) -> Decimal:
@@ -488,42 +555,14 @@ class Figures:
     def income_total(self) -> Decimal:
         return self.income_this_year + sum(self.carryover.values(), ZERO)
 
-    def income(self, expr: str) -> Decimal | None:
-        """Income figures: 收入合计; 本年收入[:X]; 上年结转收入[:资金性质|财政拨款]; 收入:X — where X is a
-        来源, a 资金性质 or 财政拨款, alternatives joined by `|`. 收入:<资金性质> includes that fund's 上年结转
-        (重庆: 一般公共预算资金 500.75 = 471.53 + 结转 29.21)."""
+    def income(self, expr: str, units: frozenset[int] | None = None) -> Decimal | None:
+        """Income figures (see IncomeView.figure), of the whole or of some units of a 部门."""
         if self.spec.income is None:
             return None
-        head, _, what = expr.strip().partition(":")
-        if head == "收入合计":
-            return self.income_total
-        if not what:
-            return {"本年收入": self.income_this_year, "上年结转收入": sum(self.carryover.values(), ZERO)}.get(head)
-        return sum((self._income_part(head, w.strip()) for w in what.split("|")), ZERO)
-
-    def _income_part(self, head: str, what: str) -> Decimal:
-        funds = FISCAL_FUNDS if what == "财政拨款" else (what,) if what in FUNDS else None
-        carried = sum((self.carryover.get(f, ZERO) for f in funds), ZERO) if funds else ZERO
-        if head == "上年结转收入":
-            if funds is None:
-                raise ExprError(f"上年结转按资金性质计（{'、'.join(FUNDS)} 或 财政拨款），不是「{what}」")
-            return carried
-        if funds:
-            this_year = self.income_by_fund(carryover=False)
-            return sum((this_year[f] for f in funds), ZERO) + (carried if head == "收入" else ZERO)
-        if what == "一般公共预算拨款":  # as given, or by its parts (a 部门 may have both)
-            return sum((self.income_sources.get(p, ZERO) for p in (what, *GENERAL_PARTS)), ZERO)
-        if what in FUND_OF:
-            return self.income_sources.get(what, ZERO)
-        raise ExprError(f"无法识别收入来源「{what}」")
+        return (self._income(units) if units is not None else IncomeView(self.income_sources, self.carryover)).figure(expr)
 
     def income_by_fund(self, carryover: bool = True) -> dict[str, Decimal]:
-        out = {fund: ZERO for fund in FUNDS}
-        for source, amount in self.income_sources.items():
-            out[FUND_OF[source]] += amount
-        for fund, amount in self.carryover.items() if carryover else ():
-            out[fund] += amount
-        return out
+        return IncomeView(self.income_sources, self.carryover).by_fund(carryover)
 
     def spending_by_fund(self) -> dict[str, Decimal]:
         out = {fund: ZERO for fund in FUNDS}
@@ -590,6 +629,9 @@ class Figures:
             total = s.total if s.total is not None else (sum(known_parts, ZERO) if len(known_parts) == 4 else None)
             pairs.append(("三公经费", self.value("三公经费"), total))
             pairs.extend((name, self.value(name), amount) for name, amount in parts.items())
+            cars = [v for v in (s.car_purchase, s.car_running) if v is not None]
+            if cars:  # with either part given, the other is zero (forms leave it blank)
+                pairs.append(("公务用车购置及运行费", self.value("公务用车购置及运行费"), sum(cars, ZERO)))
         return {name: Change.of(cur, pri) for name, cur, pri in pairs if cur is not None and pri is not None}
 
     def _income_of(self, source: str) -> Decimal | None:
@@ -651,6 +693,14 @@ class Figures:
         """Whether every entry in scope carries this classification (a table by it would foot)."""
         scope = self.entries(where)
         return bool(scope) and all(getattr(e, _ATTR[dim]) is not None for e in scope)
+
+
+def _unit_has(unit: Unit, term: Term) -> bool:
+    """Whether a unit is one a unit term names (a unit with no ledger lines still has income)."""
+    value = {"nature": unit.spec.unit.kind, "role": unit.role, "unit": unit.index}.get(term.dim)
+    if term.dim == "unit_code":
+        return unit.spec.unit.code in term.values or unit.spec.unit.name in term.values
+    return value in term.values
 
 
 def _says(terms: Terms, published: Terms) -> bool:

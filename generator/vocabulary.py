@@ -90,7 +90,8 @@ CLASSIFIED = _record("分类表的一行（类、款或项）", {
 
 PROCUREMENT = _record("一项政府采购", {
     "序号": "第几项（1 起）", "项目": "采购项目", "品目": "采购品目", "类别": "货物、工程或服务", "数量": "数量",
-    "计量单位": "计量单位", "金额": "金额", "上年结转": "由上年结转安排的金额", "资金": MONEY, "类": "功能科目的类",
+    "计量单位": "计量单位", "金额": "金额", "上年结转": "由上年结转安排的金额", "面向中小企业预留": "其中面向中小企业预留",
+    "小微企业": "其中预留给小微企业", "资金": MONEY, "类": "功能科目的类",
     "款": "功能科目的款", "项": "功能科目的项", "单位编码": "本单位编码", "单位名称": "本单位名称", "备注": "备注"})
 
 SERVICE = _record("一项政府购买服务", {
@@ -227,7 +228,7 @@ class Helper:
 
 # what 增减/有上年 may name (Figures.changes), besides 收入:<来源> and 功能:<功能科目编码>
 CHANGES = ("收入合计", "支出合计", "一般公共预算财政拨款", "基本支出", "项目支出", "机关运行经费", "运行经费", "政府采购",
-           "三公经费", *SANGONG_PARTS)
+           "三公经费", *SANGONG_PARTS, "公务用车购置及运行费")
 HELPERS: dict[str, Helper] = {
     "数": Helper("数字（行文写法：299.3、1、0）", "figure", example='数("基本支出")'),
     "增减": Helper("比上年增减：增加80.57万元 / 减少14.55万元 / 无增加", "change", example='增减("基本支出")'),
@@ -286,6 +287,8 @@ def change_problem(name: str) -> str | None:
         return None
     prefix, colon, rest = name.partition(":")
     if colon and prefix == "收入" and rest in FUND_OF:
+        return None
+    if colon and prefix == "支出" and rest in FUNDS:
         return None
     if colon and prefix == "功能" and rest.isascii() and rest.isdigit():
         return None

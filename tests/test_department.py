@@ -166,3 +166,13 @@ def test_a_published_figure_prints_only_where_it_is_named(tmp_path):
     assert round(total[4], 2) == 20.00  # 公用经费 column
     words = "".join(p.text for p in docx.Document(str(next(out.rglob("部门预算情况说明.docx")))).paragraphs)
     assert "机关运行经费预算20.01万元" in words
+
+
+def test_income_of_each_unit_adds_up_to_the_department(folder):
+    from generator.figures import unit_scope
+    fig = check_department(folder / "部门.yaml").figures
+    per_unit = [fig.shown("本年收入", scope=unit_scope(i)) for i in range(3)]
+    assert per_unit == [D("100.00"), D("40.00"), D("35.00")]  # 附属单位上缴 5 and 上级补助 25 stay inside
+    assert sum(per_unit) == fig.shown("本年收入") == 175
+    assert fig.shown("本年收入:上级补助收入", scope=unit_scope(1)) == 0
+    assert fig.shown("本年收入:一般公共预算拨款", scope="性质:事业") == 40

@@ -13,6 +13,7 @@ import forms_batch
 import forms_chongqing
 import forms_hunan
 import forms_mof
+import forms_quji
 from docx_forms import save as save_docx
 from xlsx_forms import save
 
@@ -24,10 +25,16 @@ WORKBOOKS = {
     "mof/部门预算公开表.xlsx": forms_mof.forms,
     "汇总.xlsx": forms_batch.forms,
 }
+# workbooks whose money cells have a number format of their own: drawn and saved by their module
+SAVED = {
+    "quji/部门预算公开表.xlsx": forms_quji.save_quji,
+    "quji2/部门预算公开表.xlsx": forms_quji.save_quji2,
+}
 
 DOCUMENTS = {
     "chongqing/部门预算情况说明.docx": docs_narrative.chongqing,
     "mof/部门预算情况说明.docx": docs_narrative.generic,
+    "quji/部门预算情况说明.docx": docs_narrative.district,
     "zhuzhou/绩效目标表.docx": docs_forms.zhuzhou,
     "shenzhen/项目支出绩效目标表.docx": docs_forms.shenzhen,
 }
@@ -37,6 +44,11 @@ if __name__ == "__main__":
         path = ROOT / name
         path.parent.mkdir(parents=True, exist_ok=True)
         save(make(), path)
+        print(path.relative_to(TEMPLATES.parent))
+    for name, draw in SAVED.items():
+        path = ROOT / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draw(path)
         print(path.relative_to(TEMPLATES.parent))
     for name, make in DOCUMENTS.items():
         path = TEMPLATES / "docx" / name

@@ -98,8 +98,13 @@ def _tree(fig: Figures, part: _Parts, dim: str, scope: str) -> Iterator[Footing]
 
 
 def displays(ctx: Context) -> list[Display]:
-    """How the format's tables show amounts: each workbook document's 金额 (万元, two decimals by default)."""
-    shown = {Display.of(doc.get("金额")) for doc in ctx.format.documents if str(doc.get("模板", "")).endswith(".xlsx")}
+    """How the format's tables show amounts: each workbook document's 金额 and its tables' own (万元, two
+    decimals by default)."""
+    shown = set()
+    for doc in ctx.format.documents:
+        if str(doc.get("模板", "")).endswith(".xlsx"):
+            base = Display.of(doc.get("金额"))
+            shown |= {base, *(Display.of(t.get("金额"), base) for t in (doc.get("表") or {}).values() if t)}
     return sorted(shown, key=lambda d: (d.unit, d.decimals)) or [WAN_2]
 
 

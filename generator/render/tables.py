@@ -29,11 +29,12 @@ from ..figures import (
     Terms,
     code_scope,
     combine,
+    is_income,
     project_scope,
     scoped,
     unit_scope,
 )
-from ..ledger import FUND_OF, FUNDS
+from ..ledger import FUND_OF, FUNDS, default_source
 from ..money import WAN_2, Amount, Display
 from ..spec.model import DetailLine, Indicator, KeyTask, Project, Spec
 from ..vocabulary import CHANGE_CELLS
@@ -95,7 +96,8 @@ class SheetData:
         its rounding, else (a 公布数) a Constant as printed. A figure printed blank stays blank."""
         try:
             placed = scoped(within, expr)
-            value = self.fig.shown(placed, table=self.table, scope=self.scope, display=self.display)
+            scope = combine(self.scope, within) if is_income(expr) and within else self.scope  # a row's units
+            value = self.fig.shown(placed, table=self.table, scope=scope, display=self.display)
             if value is None or (value == 0 and not self.show_zero):
                 return None
             if not held:
@@ -123,7 +125,9 @@ class SheetData:
             return change_text(change, self.display)
         if what == "增减率":
             return change.percent
-        return self.display.value(change.prior if what == "上年" else change.diff)
+        if what == "上年":
+            return self.display.value(change.prior)
+        return self.display.value(change.exact) - self.display.value(change.prior)  # as the table shows both
 
     def held(self, ph: Placeholder, row: dict | None) -> Any:
         """A placeholder's value as a cell holds it under live sums (SheetFill.sums)."""
@@ -141,7 +145,9 @@ class SheetData:
         else:
             raise TemplateError(f"{ph.text}：没有「{ph.root}」（可用：{'、'.join(self.context)}）")
         if ph.expr is None:
-            return self.display.value(obj) if isinstance(obj, Amount) else obj
+            if isinstance(obj, Amount):
+                return None if obj == 0 and not self.show_zero else self.display.value(obj)
+            return obj
         if not isinstance(obj, dict) or "范围" not in obj:
             return None  # a label-only row, or padding in a panel
         return self.figure(ph.expr, obj["范围"], held=held)
@@ -225,7 +231,6 @@ class Builder:
         self.document = document
         self.member = member
         self.display = Display.of(document.get("金额"))  # how the document's tables show amounts
-        from ..ledger import default_source
         self.default_source = default_source(self.spec)
 
     @cached_property
@@ -241,10 +246,12 @@ class Builder:
         staff, cars = unit.staff, unit.vehicles
         procurement = fig.procurement()
         bought: dict[str, Any] = dict.fromkeys([*FUND_OF, *FUNDS, "合计"])
-        for item in spec.procurement:
-            for key, value in _money_columns(item.source, item.amount, self.default_source).items():
-                bought[key] = (bought.get(key) or Decimal(0)) + value
-        general = [i for i in spec.procurement if FUND_OF[i.source or self.default_source] == "一般公共预算"]
+        for u in fig.units:
+            for item in u.spec.procurement:
+                for key, value in _money_columns(item.source, item.amount, default_source(u.spec)).items():
+                    bought[key] = Amount((bought.get(key) or Decimal(0)) + value, self.display)
+        general = [i for u in fig.units for i in u.spec.procurement
+                   if FUND_OF[i.source or default_source(u.spec)] == "一般公共预算"]
         general_bought = {k: sum((i.amount for i in general if k == "合计" or i.kind == k), Decimal(0))
                           for k in ("合计", "货物", "工程", "服务")}
         narrative = spec.narrative
@@ -270,7 +277,7 @@ class Builder:
                      "未填": sum(u.spec.unit.kind is None for u in fig.units), "单位数": len(fig.units)},
             "说明": reasons,
             "采购": {"合计": amount(procurement["合计"]), "资金": bought,
-                   "上年结转": sum((i.amount for i in spec.procurement if i.carryover), Decimal(0)) or None,
+                   "上年结转": amount(sum((i.amount for i in spec.procurement if i.carryover), Decimal(0)) or None),
                    **{k: amount(v) for k, v in procurement.items() if k != "合计"},
                    **{k: amount(v) for k, v in fig.procurement_sme().items()},
                    "类别": [{"名称": k, "金额": amount(v)} for k, v in procurement.items() if k != "合计" and v],
@@ -411,6 +418,14 @@ class Builder:
                 line["项目"] = f"{ordinal(n)}、{line['名称']}"
         return rows
 
+    def _amount(self, value: Decimal | None) -> Amount | None:
+        """An amount of the context: shown as the document's 金额 says (a workbook's cell, a narrative's words)."""
+        return None if value is None else Amount(value, self.display)
+
+    def _columns(self, source: str | None, amount: Decimal, unit: Spec) -> dict[str, Amount]:
+        """An item's amount under its 资金来源 and its fund (source columns), its unit's default source if none."""
+        return {k: Amount(v, self.display) for k, v in _money_columns(source, amount, default_source(unit)).items()}
+
     def use_of(self, code: str) -> str | None:
         """What the spec says a 科目 is used for (说明.功能科目), for a 项 or the 款 or 类 above it."""
         uses = self.spec.narrative.functions if self.spec.narrative else {}
@@ -420,16 +435,21 @@ class Builder:
         spec = self.spec
         if what == "项目":
             return [project_fields(self.fig, p, n) for n, p in enumerate(spec.projects, start=1)]
-        if what == "政府采购":
+        money = self._amount
+        if what == "政府采购":  # a 部门's: each unit's, named by its unit, in its unit's sources
             return [{"序号": n, "项目": i.project, "品目": i.item, "类别": i.kind, "数量": i.quantity, "计量单位": i.unit,
-                     "金额": i.amount, "上年结转": i.amount if i.carryover else None, "资金": _money_columns(i.source, i.amount, self.default_source),
-                     **_code_parts(split_ref(i.function)[0] if i.function else None), "单位编码": spec.unit.code,
-                     "单位名称": spec.unit.name, "备注": i.note} for n, i in enumerate(spec.procurement, start=1)]
+                     "金额": money(i.amount), "上年结转": money(i.amount) if i.carryover else None,
+                     "面向中小企业预留": money(i.sme), "小微企业": money(i.small),
+                     "资金": self._columns(i.source, i.amount, unit),
+                     **_code_parts(split_ref(i.function)[0] if i.function else None), "单位编码": unit.unit.code,
+                     "单位名称": unit.unit.name, "备注": i.note}
+                    for n, (unit, i) in enumerate(((u.spec, i) for u in self.fig.units for i in u.spec.procurement), start=1)]
         if what == "政府购买服务":
-            return [{"序号": n, "项目": s.project, "具体项目": s.detail, "资金项目": s.fund_project, "金额": s.amount,
-                     "资金": _money_columns(s.source, s.amount, self.default_source),
+            return [{"序号": n, "项目": s.project, "具体项目": s.detail, "资金项目": s.fund_project, "金额": money(s.amount),
+                     "资金": self._columns(s.source, s.amount, unit),
                      "承接主体类别": s.provider_kind, "直接受益对象": s.beneficiary, "绩效目标": s.goal,
-                     "单位编码": spec.unit.code, "单位名称": spec.unit.name} for n, s in enumerate(spec.services, start=1)]
+                     "单位编码": unit.unit.code, "单位名称": unit.unit.name}
+                    for n, (unit, s) in enumerate(((u.spec, s) for u in self.fig.units for s in u.spec.services), start=1)]
         if what == "重点工作":
             tasks = spec.performance.tasks if spec.performance else []
             return [task_fields(t, n) for n, t in enumerate(tasks, start=1)]
