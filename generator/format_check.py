@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from .findings import Finding, finding
 from .format_model import Source, Table
 from .formats import Templates, read_format, template_names
+from .money import UNITS
 from .render.docx import MARKS, DocxForm
 from .render.placeholders import Placeholder, TemplateError
 from .render.words import FILTERS
@@ -297,7 +298,11 @@ class _Names:
         consts = [a.value for a in node.args if isinstance(a, nodes.Const) and isinstance(a.value, str)]
         if not consts:
             return
-        arg = html.unescape(consts[-1])
+        arg = html.unescape(consts[0] if helper.argument in ("figure", "change") else consts[-1])
+        if helper.argument in ("figure", "change") and name in ("数", "增减") and len(consts) > 1 \
+                and consts[1] not in UNITS:  # 数("基本支出", "元"): in that unit
+            self.problems.append(("E-FORMAT-OPTION", "helper", {"call": name, "got": consts[1],
+                                                                "choices": "、".join(UNITS)}))
         if helper.argument in ("figure", "scope"):
             problem = figure_problem(arg, income=helper.argument == "figure")
             if problem:

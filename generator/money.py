@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 WAN = Decimal(10000)  # 元 per 万元
+UNITS = ("万元", "元")  # the units a document shows amounts in
 
 # ASCII digits only, as the JSON Schema's pattern reads: Python's \d and Decimal() would also take ７５０ or ٧٥٠.
 _PLAIN = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
@@ -105,6 +106,14 @@ class Display:
         decimals = int(config.get("小数", 0 if unit == "元" and "单位" in config else base.decimals))
         thousands = config.get("千分位", base.thousands) in (True, "是")
         return cls(unit, decimals, thousands)
+
+    def in_unit(self, unit: str | None) -> Display:
+        """This display in another unit (a column in 万元 of a table in 元): 元 without decimals, 万元 with two."""
+        if unit is None or unit == self.unit:
+            return self
+        if unit not in UNITS:
+            raise ValueError(f"金额单位只能是 {'、'.join(UNITS)}，不是「{unit}」")
+        return Display(unit, 0 if unit == "元" else 2, self.thousands)
 
     @property
     def step(self) -> Decimal:

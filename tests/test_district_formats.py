@@ -318,7 +318,7 @@ def test_formats_check_passes_for_both():
         assert result.exit_code == 0 and "0 个错误" in result.output, result.output
 
 
-# --- what the engine cannot yet express (strict: these fail once it can, and the format can then say so) ----
+# --- what a workspace says without Python: templates and a format file beside its specs -----------------------
 
 def test_list_rows_follow_the_tables_amounts(tmp_path):
     """quji prints its 政府采购表 in 万元; a workspace that wants it in 元 says so in the format, nothing else."""
@@ -337,3 +337,53 @@ def test_department_narrative_lists_its_vehicles(quji):
     text = narrative(quji[1])
     assert "共有车辆13辆，其中：" in text and all(f"{kind}{count}辆" in text for kind, count in (
         ("执法执勤用车", 7), ("应急保障用车", 3), ("特种专业技术用车", 3)))
+
+
+def test_a_column_can_show_its_own_unit(tmp_path):
+    """A table in 元 with one column in 万元 (and the reverse) says so in the placeholder: `{{行:|万元}}`."""
+    layer = tmp_path / "templates" / "xlsx" / "quji"
+    layer.mkdir(parents=True)
+    wb = openpyxl.load_workbook(ROOT / "templates" / "xlsx" / "quji" / "部门预算公开表.xlsx")
+    spending, overview = wb["部门支出总表"], wb["部门收支总表"]
+    assert (spending["E7"].value, spending["E8"].value, overview["B6"].value) == (
+        "{{数:}}", "{{行:}}", "{{行.收入.数}}")
+    spending["E7"], spending["E8"], overview["B6"] = "{{数:|万元}}", "{{行:|万元}}", "{{行.收入.数|万元}}"
+    spending["F8"] = "{{行:基本支出|项目支出|万元}}"  # a `|` before the unit is still the figure's alternatives
+    wb.save(layer / "部门预算公开表.xlsx")
+    dept, folder = built("quji", tmp_path / "out", templates=tmp_path / "templates")
+    fig = dept.figures
+    out = workbook(folder)
+    total = row(out["部门支出总表"], "合计")
+    assert Decimal(str(total[4])) == Decimal("2401.02") and total[5] == yuan(fig.value("基本支出"))  # the other columns stay 元
+    works = row(out["部门支出总表"], "城管执法", 3)
+    assert Decimal(str(works[4])) == fig.value("功能:2120104").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert works[5] == works[4]  # 基本支出 + 项目支出 = 合计, in 万元
+    assert row(out["部门收支总表"], "本年收入合计")[1] == 24010231  # the total row is not the repeated row
+    assert Decimal(str(row(out["部门收支总表"], "一、一般公共预算拨款收入")[1])) == Decimal("2340.56")
+
+
+def test_a_placeholder_names_one_unit():
+    from generator.render.placeholders import TemplateError, parse_placeholder
+    assert parse_placeholder("行:基本支出|项目支出|元").unit == "元"
+    assert parse_placeholder("行.一级|合并").merge and parse_placeholder("行.一级|合并").unit is None
+    for bad in ("行:|元|万元", "行:|元|元"):
+        with pytest.raises(TemplateError, match="元与万元只选一个"):
+            parse_placeholder(bad)
+
+
+def test_a_narrative_sentence_can_name_its_unit(tmp_path):
+    """The quji narrative speaks 万元; one sentence may speak 元 (`数(…, "元")`); a unit it cannot show is refused."""
+    layer = tmp_path / "templates" / "docx" / "quji"
+    layer.mkdir(parents=True)
+    word = docx.Document(str(ROOT / "templates" / "docx" / "quji" / "部门预算情况说明.docx"))
+    word.add_paragraph('合计{{ 数("合计", "元") }}元，即{{ 数("合计") }}万元。')
+    word.save(str(layer / "部门预算情况说明.docx"))
+    _, folder = built("quji", tmp_path / "out", templates=tmp_path / "templates")
+    assert "合计24,010,231元，即2,401.02万元。" in narrative(folder)  # quji writes 千分位
+
+    word.add_paragraph('{{ 数("合计", "亿元") }}')
+    word.save(str(layer / "部门预算情况说明.docx"))
+    result = runner.invoke(app, ["formats", "check", "quji", "--templates", str(tmp_path / "templates"), "--json"])
+    assert result.exit_code == 1, result.output
+    found = [f for f in json.loads(result.output)["files"][0]["findings"] if f["code"] == "E-FORMAT-OPTION"]
+    assert len(found) == 1 and "亿元" in found[0]["message"], found

@@ -5,6 +5,7 @@ A placeholder names a value; it never computes one:
     ROOT(.FIELD)*:EXPR     a figure (see figures.py) within the scope of that object (a table, a row)
     数:EXPR                a figure within the table's scope
     …|合并                 in a repeated row: merge equal neighbours vertically (grouped merges)
+    …|元  …|万元           this amount in 元 (no decimals) or 万元 (two), whatever the table's 金额 says
 """
 from __future__ import annotations
 
@@ -29,22 +30,32 @@ class Placeholder:
     fields: tuple[str, ...]
     expr: str | None
     merge: bool
+    unit: str | None = None  # 元 / 万元: this column's own unit (a table in 元 with one column in 万元)
 
     @property
     def text(self) -> str:
-        return "「{{" + self.root + "".join("." + f for f in self.fields) + (":" + self.expr if self.expr else "") + "}}」"
+        flags = ("|" + self.unit if self.unit else "") + ("|合并" if self.merge else "")
+        return ("「{{" + self.root + "".join("." + f for f in self.fields) + (":" + self.expr if self.expr else "")
+                + flags + "}}」")
+
+
+SUFFIXES = ("合并", "元", "万元")
 
 
 def parse_placeholder(text: str) -> Placeholder:
-    merge = text.rstrip().endswith("|合并")
-    body = text.rstrip()[: -len("|合并")] if merge else text
+    body, flags = text.strip(), list[str]()  # flags end the text; a `|` before them is a figure's alternatives
+    while (cut := body.rpartition("|"))[1] and cut[2].strip() in SUFFIXES:
+        body, flags = cut[0].rstrip(), [cut[2].strip(), *flags]
+    if len(set(flags)) < len(flags) or {"元", "万元"} <= set(flags):
+        raise TemplateError(f"「{{{{{text}}}}}」的写法不对：合并、元、万元 各写一次，元与万元只选一个")
+    unit = next((f for f in flags if f != "合并"), None)
     path, colon, expr = body.partition(":")
     if body.startswith("数:") or body == "数":
         path, expr, colon = "数", body[2:], ":"
     names = [p.strip() for p in path.split(".")]
     if not all(names):
         raise TemplateError(f"「{{{{{text}}}}}」的写法不对")
-    return Placeholder(names[0], tuple(names[1:]), expr.strip() if colon else None, merge)
+    return Placeholder(names[0], tuple(names[1:]), expr.strip() if colon else None, "合并" in flags, unit)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ hold figures unrounded so that the sums recalculate to the printed totals.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -82,6 +83,14 @@ def date_text(day: dt.date | None) -> str | None:
     return f"{day.year}年{day.month}月{day.day}日" if day else None
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A figure a row offers (`{{行.收入.数}}`), resolved when a cell shows it, in that cell's unit."""
+
+    expr: str
+    within: Expr = ""
+
+
 class SheetData:
     """Resolves one sheet's placeholders."""
 
@@ -91,13 +100,15 @@ class SheetData:
         self.show_zero = config.get("零值") == "显示"
         self.display = Display.of(config.get("金额"), display)  # the table's own 金额, else its document's
 
-    def figure(self, expr: str, within: Expr = "", held: bool = False) -> Decimal | Constant | None:
+    def figure(self, expr: str, within: Expr = "", held: bool = False, display: Display | None = None
+               ) -> Decimal | Constant | None:
         """The figure as printed; `held`: as a cell holds it under live sums — unrounded where the print is
         its rounding, else (a 公布数) a Constant as printed. A figure printed blank stays blank."""
+        display = display or self.display
         try:
             placed = scoped(within, expr)
             scope = combine(self.scope, within) if is_income(expr) and within else self.scope  # a row's units
-            value = self.fig.shown(placed, table=self.table, scope=scope, display=self.display)
+            value = self.fig.shown(placed, table=self.table, scope=scope, display=display)
             if value is None or (value == 0 and not self.show_zero):
                 return None
             if not held:
@@ -105,7 +116,7 @@ class SheetData:
             exact = self.fig.value(scoped(self.scope, placed))
         except ExprError as exc:
             raise TemplateError(f"数字表达式「{expr}」：{exc}") from None
-        return self.display.exact(exact) if exact is not None and self.display.value(exact) == value else Constant(value)
+        return display.exact(exact) if exact is not None and display.value(exact) == value else Constant(value)
 
     def literal(self, text: Any) -> Any:
         """A text the format writes, with its placeholders filled ({{主体}}无政府性基金预算收支，本表无数据。)."""
@@ -115,29 +126,35 @@ class SheetData:
         return "".join(p if isinstance(p, str) else str(v if (v := self.resolve(p, None)) is not None else "")
                        for p in compiled.parts)
 
-    def change(self, what: str, name: str) -> Any:
+    def shows(self, ph: Placeholder) -> Display:
+        """How this placeholder shows amounts: its own `|元`/`|万元`, else its table's 金额."""
+        return self.display.in_unit(ph.unit)
+
+    def change(self, what: str, name: str, display: Display | None = None) -> Any:
         """A cell's 上年对比 (CHANGE_CELLS): the prior-year figure, the phrase, the difference or the percent."""
         from .words import change_text
+        display = display or self.display
         change = self.fig.changes().get(name)
         if change is None:
             return None
         if what == "增减":
-            return change_text(change, self.display)
+            return change_text(change, display)
         if what == "增减率":
             return change.percent
         if what == "上年":
-            return self.display.value(change.prior)
-        return self.display.value(change.exact) - self.display.value(change.prior)  # as the table shows both
+            return display.value(change.prior)
+        return display.value(change.exact) - display.value(change.prior)  # as the table shows both
 
     def held(self, ph: Placeholder, row: dict | None) -> Any:
         """A placeholder's value as a cell holds it under live sums (SheetFill.sums)."""
         return self.resolve(ph, row, held=True)
 
     def resolve(self, ph: Placeholder, row: dict | None, held: bool = False) -> Any:
+        display = self.shows(ph)
         if ph.root == "数":
-            return self.figure(ph.expr or "", held=held)
+            return self.figure(ph.expr or "", held=held, display=display)
         if ph.root in CHANGE_CELLS and not ph.fields:
-            return self.change(ph.root, ph.expr or "")
+            return self.change(ph.root, ph.expr or "", display)
         if row is not None and ph.root in row.get("__blocks__", ()):
             obj = lookup(row, ph.fields, lambda: ph.text, strict=False)
         elif ph.root in self.context:
@@ -145,12 +162,14 @@ class SheetData:
         else:
             raise TemplateError(f"{ph.text}：没有「{ph.root}」（可用：{'、'.join(self.context)}）")
         if ph.expr is None:
+            if isinstance(obj, Figure):  # a panel's line: shown as the placeholder asks
+                return self.figure(obj.expr, obj.within, held=held, display=display)
             if isinstance(obj, Amount):
-                return None if obj == 0 and not self.show_zero else self.display.value(obj)
+                return None if obj == 0 and not self.show_zero else display.value(obj)
             return obj
         if not isinstance(obj, dict) or "范围" not in obj:
             return None  # a label-only row, or padding in a panel
-        return self.figure(ph.expr, obj["范围"], held=held)
+        return self.figure(ph.expr, obj["范围"], held=held, display=display)
 
 
 def scope_of(*texts: Any) -> Terms:
@@ -491,16 +510,15 @@ class Builder:
         for item in items or []:
             if "分类" in item:
                 for row in self._classified(item, data):
-                    out.append({**row, "项目": row.get("项目") or row["名称"],
-                                "数": data.figure("", row["范围"])})
+                    out.append({**row, "项目": row.get("项目") or row["名称"], "数": Figure("", row["范围"])})
                 continue
             entry: dict[str, Any] = {"项目": data.literal(item.get("项目"))}
             if "范围" in item:
                 entry["范围"] = scope_of(item["范围"])
             if "数" in item:
-                entry["数"] = data.figure(str(item["数"]))
+                entry["数"] = Figure(str(item["数"]))
             elif "范围" in item:
-                entry["数"] = data.figure("", entry["范围"])
+                entry["数"] = Figure("", entry["范围"])
             out.append(entry)
         return out
 

@@ -77,8 +77,15 @@ class Words:
 
     # --- helpers the templates call ---------------------------------------------------------------------
 
-    def figure(self, expr: str) -> str:
-        """A figure in the narrative's words: its 公布数 where one applies to this document, else the ledger's."""
+    def shows(self, unit: str | None) -> Display:
+        try:
+            return self.display.in_unit(unit)
+        except ValueError as exc:
+            raise DataError(str(exc)) from None
+
+    def figure(self, expr: str, unit: str | None = None) -> str:
+        """A figure in the narrative's words: its 公布数 where one applies to this document, else the ledger's;
+        `unit` (元 / 万元): in that unit rather than the narrative's."""
         expr = html.unescape(expr)  # an expression written in document text may arrive XML-escaped (&amp;)
         try:
             value = self.fig.value(expr)
@@ -87,10 +94,10 @@ class Words:
             raise DataError(f"说明中的数字「{expr}」：{exc}") from None
         if value is None:
             raise DataError(f"说明需要「{expr}」，但规格没有提供计算它所需的科目或单位性质")
-        return amount_text(value if published is None else published, self.display)
+        return amount_text(value if published is None else published, self.shows(unit))
 
-    def change(self, name: str) -> str:
-        return change_text(self.changes.get(name), self.display)
+    def change(self, name: str, unit: str | None = None) -> str:
+        return change_text(self.changes.get(name), self.shows(unit))
 
     def has_prior(self, name: str) -> bool:
         return name in self.changes
