@@ -33,7 +33,7 @@ from .format_model import Source, Table
 from .formats import Templates, read_format, template_names
 from .money import UNITS
 from .render.docx import MARKS, DocxForm
-from .render.placeholders import Placeholder, TemplateError
+from .render.placeholders import Placeholder, TemplateError, compile_text
 from .render.words import FILTERS
 from .render.xlsx import SheetTemplate, XlsxTemplate
 from .spec.yamlsrc import Document
@@ -109,7 +109,39 @@ def _workbook(file: Document, doc: _Doc, path: Path, name: str) -> list[Finding]
             at = ("文档", doc.index, "表", listed or sheet) + (("行",) if block == "行" else ("块", block))
             out.append(file.at("E-FORMAT-SOURCE", at, "unused", key=True, block=block, sheet=sheet))
         out += _cells(st, _sheet_values(table, blocks), path, strict=table is not None)
+    return out + _texts(file, doc, name)
+
+
+def _texts(file: Document, doc: _Doc, name: str) -> list[Finding]:
+    """The texts the format file itself writes into a table (无数据说明, a panel line's 项目): their
+    placeholders name the sheet's values (never a row's), reported at their line of the format file."""
+    out = []
+    for sheet, table in doc.tables.items():
+        raw = file.data["文档"][doc.index]["表"][sheet]
+        values = _sheet_values(table, {})
+        for at, text in _strings(raw, ("文档", doc.index, "表", sheet)):
+            try:
+                compiled = compile_text(text)
+            except TemplateError as exc:
+                out.append(file.at("E-TEMPLATE", at, format=name, reason=exc))
+                continue
+            for ph in compiled.placeholders if compiled else ():
+                problem = _placeholder(ph, values, strict=True)
+                if problem is not None:
+                    code, variant, params = problem
+                    out.append(file.at(code, at, variant, where=f"格式中「{sheet}」的文字", text=ph.text, **params))
     return out
+
+
+def _strings(raw: Any, at: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(raw, str):
+        yield at, raw
+    elif isinstance(raw, dict):
+        for key, value in raw.items():
+            yield from _strings(value, (*at, key))
+    elif isinstance(raw, list):
+        for i, value in enumerate(raw):
+            yield from _strings(value, (*at, i))
 
 
 def _cells(st: SheetTemplate, values: dict[str, Value], path: Path, strict: bool) -> list[Finding]:

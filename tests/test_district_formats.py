@@ -320,16 +320,23 @@ def test_formats_check_passes_for_both():
 
 # --- what a workspace says without Python: templates and a format file beside its specs -----------------------
 
-def test_list_rows_follow_the_tables_amounts(tmp_path):
-    """quji prints its 政府采购表 in 万元; a workspace that wants it in 元 says so in the format, nothing else."""
+def test_list_rows_follow_the_tables_amounts(quji, tmp_path):
+    """quji prints its 政府采购表 in 元 like every table; a workspace that wants it in 万元 says so in the format."""
+    unit = "某区城市建设综合执法大队"
+    sheet = workbook(quji[1], unit)["政府采购表"]
+    car = row(sheet, "执法执勤用车更新购置", 1)
+    assert car[9] == yuan(Decimal("18")) == 180000
+    assert row(sheet, "合计")[9] == yuan(member(quji[0], unit).procurement()["合计"])
     layer = tmp_path / "templates"
     layer.mkdir()
     text = (ROOT / "templates" / "quji.yaml").read_text(encoding="utf-8")
-    assert text.count("金额: {单位: 万元, 小数: 2}") == 1  # the 政府采购表's
-    (layer / "quji.yaml").write_text(text.replace("金额: {单位: 万元, 小数: 2}", "金额: {单位: 元}"), encoding="utf-8")
+    assert text.count("      政府采购表:") == 1
+    (layer / "quji.yaml").write_text(text.replace("        行: {清单: 政府采购}\n",
+                                                  "        行: {清单: 政府采购}\n        金额: {单位: 万元, 小数: 2}\n"),
+                                     encoding="utf-8")
     _, folder = built("quji", tmp_path / "out", templates=layer)
-    car = row(workbook(folder, "某区城市建设综合执法大队")["政府采购表"], "执法执勤用车更新购置", 1)
-    assert car[9] == 180000
+    car = row(workbook(folder, unit)["政府采购表"], "执法执勤用车更新购置", 1)
+    assert car[9] == 18
 
 
 def test_department_narrative_lists_its_vehicles(quji):
@@ -387,3 +394,18 @@ def test_a_narrative_sentence_can_name_its_unit(tmp_path):
     assert result.exit_code == 1, result.output
     found = [f for f in json.loads(result.output)["files"][0]["findings"] if f["code"] == "E-FORMAT-OPTION"]
     assert len(found) == 1 and "亿元" in found[0]["message"], found
+
+
+def test_formats_check_reads_the_texts_the_format_writes(tmp_path):
+    """A placeholder in a 无数据说明 of the format file is checked like one in a cell, at its line."""
+    layer = tmp_path / "templates"
+    layer.mkdir()
+    text = (ROOT / "templates" / "quji.yaml").read_text(encoding="utf-8")
+    bad = "{{主休}}无政府采购预算，本表无数据。"
+    (layer / "quji.yaml").write_text(text.replace("{{主体}}无政府采购预算，本表无数据。", bad), encoding="utf-8")
+    result = runner.invoke(app, ["formats", "check", "quji", "--templates", str(layer), "--json"])
+    assert result.exit_code == 1, result.output
+    found = [f for f in json.loads(result.output)["files"][0]["findings"] if f["code"] == "E-FORMAT-PLACEHOLDER"]
+    lines = (layer / "quji.yaml").read_text(encoding="utf-8").splitlines()
+    assert len(found) == 1 and bad in lines[found[0]["line"] - 1], found
+    assert found[0]["file"] == str(layer / "quji.yaml") and "主体" in found[0]["hint"]

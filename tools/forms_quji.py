@@ -101,7 +101,7 @@ def procurement() -> Form:
              Line(["　　其中：预留给小微企业", *blank, None, None, "{{采购.小微企业}}"], merges=[(0, 8)]),
              body]
     return none_note(Form("政府采购表", "{{年度}}年{{预算名称}}政府采购预算表", "cttcccc" + "nc" + "mmm",
-                          [6, 26, 20, 7, 6, 5, 5, 7, 7, 13, 13, 13], header, lines, label="表八", left=LEFT, unit=WAN))
+                          [6, 26, 20, 7, 6, 5, 5, 7, 7, 13, 13, 13], header, lines, label="表八", left=LEFT, unit=YUAN))
 
 
 def quji() -> list[Form]:
@@ -126,7 +126,7 @@ def quji() -> list[Form]:
 
 
 def save_quji(path: Path) -> None:
-    save(quji(), path, "#,##0", {"政府采购表": "#,##0.00"})
+    save(quji(), path, "#,##0")
 
 
 # --- quji2: 万元, the 部门 only -------------------------------------------------------------------------------
