@@ -151,3 +151,15 @@ def test_the_pdf_keeps_the_gbt9704_faces(built, tmp_path):
                                               "主要职责任务")
     assert all(len(f) == 1 for f in (title, heading, label, body)), (title, heading, label, body)
     assert len(title | heading | label | body) == 4, (title, heading, label, body)  # four different faces
+
+
+@needs_office_and_fonts
+def test_every_printed_sheet_page_is_numbered(built, tmp_path):
+    """The workbook's sheets print 第 n 页，共 m 页 at their foot (in 宋体 like the rest of the page)."""
+    from pdfminer.high_level import extract_pages, extract_text
+    with Converter() as office:
+        pdf, = office.convert([built(SHIZHU)["部门预算公开表.xlsx"]], tmp_path)
+    pages = sum(1 for _ in extract_pages(pdf))
+    footers = re.findall(r"第 (\d+) 页，共 (\d+) 页", extract_text(pdf))
+    assert pages > 5 and len(footers) == pages, (pages, footers)
+    assert not [n for n in pdf_fonts(pdf) if NOT_SIMPLIFIED.search(n)]

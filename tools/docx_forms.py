@@ -105,7 +105,8 @@ def page_break(doc) -> None:
     p.add_run().add_break(WD_BREAK.PAGE)
 
 
-def table(doc, widths_mm: list[float], rows: int):
+def table(doc, widths_mm: list[float], rows: int, *, header: int = 0):
+    """A bordered table; no row splits across pages, and the first `header` rows repeat on every page."""
     t = doc.add_table(rows=rows, cols=len(widths_mm))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -113,7 +114,18 @@ def table(doc, widths_mm: list[float], rows: int):
     for row in t.rows:
         for cell, w in zip(row.cells, widths_mm):
             cell.width = Mm(w)
+    for n, row in enumerate(t.rows):
+        row_flag(row, "w:cantSplit")
+        if n < header:
+            row_flag(row, "w:tblHeader")
     return t
+
+
+def row_flag(row, tag: str) -> None:
+    """Set a row property (w:cantSplit, w:tblHeader) — repeated rows copy it."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn(tag)) is None:
+        tr_pr.append(OxmlElement(tag))
 
 
 def cell(t, r: int, c: int, text: str = "", *, bold: bool = False, align: str = "left", size: float = 10.5,
