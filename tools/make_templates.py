@@ -1,5 +1,6 @@
 """Make the xlsx template workbooks under templates/xlsx/<format>/ (run once when adding or reshaping a
-format; afterwards restyle the workbooks themselves). Usage: python tools/make_templates.py"""
+format; afterwards restyle the workbooks themselves). Usage: python tools/make_templates.py [NAME…] — with names
+(a format such as `hunan`, or a file such as `汇总.xlsx`), only the templates whose path starts with one of them."""
 from __future__ import annotations
 
 import sys
@@ -39,7 +40,14 @@ DOCUMENTS = {
     "shenzhen/项目支出绩效目标表.docx": docs_forms.shenzhen,
 }
 
+def wanted(name: str) -> bool:
+    return not sys.argv[1:] or any(name.startswith(arg) for arg in sys.argv[1:])
+
+
 if __name__ == "__main__":
+    WORKBOOKS = {k: v for k, v in WORKBOOKS.items() if wanted(k)}
+    SAVED = {k: v for k, v in SAVED.items() if wanted(k)}
+    DOCUMENTS = {k: v for k, v in DOCUMENTS.items() if wanted(k)}
     for name, make in WORKBOOKS.items():
         path = ROOT / name
         path.parent.mkdir(parents=True, exist_ok=True)
