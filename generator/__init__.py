@@ -1,7 +1,35 @@
-"""yusuan 预算文书生成引擎: unit budget specs (YAML) → checked figures → the filings a unit publishes."""
-from importlib.metadata import PackageNotFoundError, version
+"""yusuan 预算文书生成引擎: unit budget specs (YAML) → checked figures → the filings a unit publishes.
 
-try:
-    __version__ = version("yusuan")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+src"
+    from generator import check, build, batch, load_spec      # see generator/api.py
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.3.0"  # the one place it is written: pyproject.toml reads it
+
+__all__ = ["BuildReport", "CheckReport", "OfficeNotFound", "SpecInvalid", "SpecNotFound", "TemplatesNotFound",
+           "YusuanError", "__version__", "batch", "build", "check", "load_spec"]
+
+if TYPE_CHECKING:
+    from .api import (
+        BuildReport,
+        CheckReport,
+        OfficeNotFound,
+        SpecInvalid,
+        SpecNotFound,
+        TemplatesNotFound,
+        YusuanError,
+        batch,
+        build,
+        check,
+        load_spec,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """The API is imported when first used, so that `yusuan --version` or a worker process stays light."""
+    if name in __all__:
+        from . import api
+        return getattr(api, name)
+    raise AttributeError(f"module 'generator' has no attribute {name!r}")

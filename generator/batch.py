@@ -118,7 +118,7 @@ def _current(manifest: Path, raw: bytes, spec: Path, out: Path, options: Options
         fmt = templates_for(spec.parent, options.templates).format(saved["format"])
     except FormatError:
         return None  # the format is gone: check it again, and report it
-    key = fingerprint(raw, fmt, find_local_file(spec.parent), options.pdf)
+    key = fingerprint(raw, fmt, options.codes or find_local_file(spec.parent), options.pdf)
     if saved.get("fingerprint") != key or not all((out / f).is_file() for f in saved["result"]["files"]):
         return None
     return UnitResult(**{**saved["result"], "status": "未变"})
@@ -148,6 +148,7 @@ class Options:
     templates: Path | None = None
     pdf: bool = False
     force: bool = False
+    codes: Path | None = None  # a local codes file for every unit (default: each spec's nearest yusuan-codes.yaml)
 
 
 def spec_bytes(spec: Path) -> bytes:
@@ -166,7 +167,7 @@ def process(spec: Path, out: Path, options: Options) -> UnitResult:
         current = _current(manifest, raw, spec, out, options)
         if current is not None:
             return current
-        checked = check_any(spec, None, options.fmt_name, options.templates)
+        checked = check_any(spec, options.codes, options.fmt_name, options.templates)
         findings = checked.findings
         result = UnitResult(spec=str(spec), status="失败", errors=sum(f.is_error for f in findings),
                             warnings=sum(not f.is_error for f in findings),
@@ -188,7 +189,7 @@ def process(spec: Path, out: Path, options: Options) -> UnitResult:
         result.status, result.files = "生成", [str(f.relative_to(out)) for f in files]
         assert checked.spec is not None and checked.format is not None  # a spec that built has both
         result.folder = str(output_dir(out, checked.spec))
-        key = fingerprint(raw, checked.format, find_local_file(spec.parent), options.pdf)
+        key = fingerprint(raw, checked.format, options.codes or find_local_file(spec.parent), options.pdf)
         write_all([(manifest, json.dumps({"fingerprint": key, "format": checked.format.name, "result": asdict(result)},
                                          ensure_ascii=False, indent=1).encode("utf-8"))])
         return result

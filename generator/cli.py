@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,20 +14,28 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__
+from . import __version__, api, cli_zh  # noqa: F401  (cli_zh: click's own words in Chinese)
 from .catalog import load_catalog
 from .checks import check_file, missing, spec_files
-from .department import Department, check_any, without_members
-from .findings import escalate, finding
+from .department import check_any, without_members
 from .formats import templates_for
 from .output import OutputError
-from .report import dump, findings_json, print_findings, summary
+from .report import dump, findings_json, print_counts, print_findings, summary
 from .spec.model import json_schema
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
                   help="yusuan 预算文书生成引擎：校验单位预算规格，计算每一个数字，生成公开文书。")
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+
+def _console(stderr: bool = False) -> Console:
+    """Rich output; piped into a file or another program (and no COLUMNS given) lines are never wrapped at 80."""
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, highlight=False, width=100_000 if piped else None, soft_wrap=piped)
+
+
+out = _console()
+err = _console(stderr=True)
 
 Specs = Annotated[list[Path], typer.Argument(help="规格文件或文件夹（文件夹内的 .yaml 逐个检查）", show_default=False)]
 AsJson = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
@@ -37,6 +48,18 @@ TemplatesOpt = Annotated[Path | None, typer.Option(
 def _json(data: object) -> None:
     """Machine output: plain JSON on stdout, never through rich (spec text like [/二期] is not markup)."""
     sys.stdout.write(dump(data) + "\n")
+
+
+@contextmanager
+def _cannot_run() -> Iterator[None]:
+    """A command that cannot run (a spec or folder that does not exist, a --templates folder without templates,
+    no LibreOffice): its message, exit code 2."""
+    try:
+        yield
+    except api.YusuanError as exc:
+        for problem in [f"{f.file}：{f.message}" for f in exc.findings] or [str(exc)]:
+            err.print(f"[red]错误[/] {escape(problem)}", soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 def _templates_exist(templates: Path | None) -> None:
@@ -66,22 +89,88 @@ def _files(specs: list[Path]) -> list[Path]:
 @app.command()
 def check(specs: Specs, as_json: AsJson = False,
           strict: Annotated[bool, typer.Option("--strict", help="警告也按错误处理")] = False,
-          codes: Codes = None, format: FormatOpt = None, templates: TemplatesOpt = None) -> None:
+          codes: Codes = None, format: FormatOpt = None, templates: TemplatesOpt = None,
+          brief: Annotated[bool, typer.Option("--summary", help="每个文件一行：错误、警告的个数（按代码计）")] = False,
+          specs_only: Annotated[bool, typer.Option(
+              "--specs-only", help="跳过不是规格的 YAML（格式文件、CI 配置、yusuan-*.yaml），供 pre-commit 钩子使用")] = False,
+          ) -> None:
     """校验规格：列出全部问题（错误与警告），每条指向 YAML 的行与列。退出码 0 无错误，1 有错误，2 无法运行。"""
-    _templates_exist(templates)
-    results = []
-    for path in _files(specs):
-        checked = check_any(path, codes, format, templates)
-        findings = escalate(checked.findings) if strict else checked.findings
-        files = checked.files if isinstance(checked, Department) else [str(path)]
-        results += [(file, [f for f in findings if (f.file or str(path)) == file]) for file in files]
-    everything = [f for _, fs in results for f in fs]
+    with _cannot_run():
+        report = api.check(*specs, codes=codes, format=format, templates=templates, strict=strict,
+                           specs_only=specs_only)
     if as_json:
-        _json(findings_json(results))
+        _json(findings_json([(r.file, list(r.findings)) for r in report.files]))
+    elif brief:
+        print_counts(out, [(r.file, list(r.findings)) for r in report.files])
+        out.print(summary(report.findings, len(report.files)) + "（逐条查看：yusuan check 文件）")
     else:
-        print_findings(out, everything, [file for file, _ in results])
-        out.print(summary(everything, len(results)))
-    raise typer.Exit(1 if any(f.is_error for f in everything) else 0)
+        print_findings(out, report.findings, [r.file for r in report.files])
+        out.print(summary(report.findings, len(report.files)))
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def init(name: Annotated[str | None, typer.Argument(help="单位全称（不写则询问）", show_default=False)] = None,
+         output: Annotated[Path | None, typer.Option(
+             "-o", "--output", help="写到此文件（.yaml）或文件夹（默认 specs/<年度>/<名称>.yaml）", show_default=False)] = None,
+         kind: Annotated[str | None, typer.Option("--kind", help="单位性质：行政、参公、事业（不写则询问）", show_default=False)] = None,
+         year: Annotated[int | None, typer.Option("--year", help="预算年度（默认明年）", show_default=False)] = None,
+         format: FormatOpt = None, templates: TemplatesOpt = None,
+         force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False) -> None:
+    """新建一个单位的规格：写出带中文注释的起始规格（各部分、哪些数由 yusuan 算出），填上金额即可通过 check。"""
+    import datetime as dt
+
+    from .build import safe_name
+    from .formats import DEFAULT, FormatError
+    from .render.package import write_atomic
+    from .starter import KINDS, schema_for, starter
+    asking = sys.stdin.isatty()
+    if name is None:
+        if not asking:
+            err.print("[red]错误[/] 请写出单位全称：yusuan init 单位名称 [--kind 行政] [--year 2025] [--format mof]")
+            raise typer.Exit(2)
+        name = typer.prompt("单位全称")
+    name = " ".join(name.split())
+    if not name:
+        err.print("[red]错误[/] 单位全称不能为空")
+        raise typer.Exit(2)
+    if kind is None:
+        kind = typer.prompt("单位性质（行政/参公/事业）", default="行政") if asking else "行政"
+    if kind not in KINDS:
+        err.print(f"[red]错误[/] 单位性质「{escape(kind)}」应为 行政、参公 或 事业")
+        raise typer.Exit(2)
+    year = year or (typer.prompt("预算年度", default=dt.date.today().year + 1, type=int) if asking else dt.date.today().year + 1)
+    if not 2000 <= year <= 2100:
+        err.print(f"[red]错误[/] 预算年度 {year} 不像预算年度")
+        raise typer.Exit(2)
+    with _cannot_run():
+        folder = api.templates_folder(templates)
+    target = output if output is not None and output.suffix in (".yaml", ".yml") else \
+        (output or Path("specs") / str(year)) / f"{safe_name(name)}.yaml"
+    stack = templates_for(target.parent, folder)
+    if format is None and asking:
+        format = typer.prompt(f"公开格式（{'、'.join(stack.names())}）", default=DEFAULT)
+    try:
+        fmt = stack.format(format or DEFAULT)
+    except FormatError as exc:
+        err.print(f"[red]错误[/] {escape(str(exc))}（可用：{escape('、'.join(stack.names()))}）", soft_wrap=True)
+        raise typer.Exit(2) from None
+    if target.exists() and not force:
+        err.print(f"[red]错误[/] {escape(str(target))} 已存在（--force 覆盖）", soft_wrap=True)
+        raise typer.Exit(2)
+    ref, schema_file = schema_for(target, Path.cwd())
+    try:
+        if schema_file is not None:
+            schema_text = json.dumps(json_schema(stack.names()), ensure_ascii=False, indent=2) + "\n"
+            write_atomic(schema_file, schema_text.encode("utf-8"))
+        write_atomic(target, starter(name, kind, year, fmt, ref).encode("utf-8"))
+    except OSError as exc:
+        err.print(f"[red]错误[/] 无法写入 {escape(str(target))}：{escape(exc.strerror or str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    out.print(f"[green]✓[/] {escape(str(target))}", soft_wrap=True)
+    if schema_file is not None:
+        out.print(f"[green]✓[/] {escape(str(schema_file))}（编辑器据此补全与提示）", soft_wrap=True)
+    out.print(f"下一步：把每个「~」换成金额，然后运行 yusuan check {escape(str(target))}", soft_wrap=True)
 
 
 @app.command()
@@ -116,52 +205,25 @@ Pdf = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转成 P
 
 @app.command()
 def build(specs: Specs, output: Output = Path("build"), codes: Codes = None, format: FormatOpt = None,
-          templates: TemplatesOpt = None, pdf: Pdf = False) -> None:
+          templates: TemplatesOpt = None, pdf: Pdf = False, as_json: AsJson = False) -> None:
     """生成文书：OUT/<年度>/<单位名称>/<文档>.xlsx/.docx。有错误的规格不生成（先打印其问题）。"""
-    from .build import build as build_one
-    from .build import clashes, output_dir
-    from .pdf import Converter, OfficeMissing
-    _templates_exist(templates)
-    converter = None
-    if pdf:
-        try:
-            converter = Converter()
-        except OfficeMissing as exc:
-            err.print(f"[red]错误[/] {escape(str(exc))}")
-            raise typer.Exit(2) from None
-    failed = False
-    checks = [check_any(path, codes, format, templates) for path in _files(specs)]
-    same = clashes((str(c.path), output_dir(output, c.spec)) for c in checks if c.ok and c.spec is not None)
-    try:
-        for checked in checks:
-            path = checked.path
-            errors = [f for f in checked.findings if f.is_error]
-            if errors:
-                print_findings(err, errors, [str(path)])
-            if str(path) in same and checked.spec is not None:  # neither is written: which is right is the author's call
-                failed = True
-                print_findings(err, [finding("E-BUILD-DUPLICATE", file=str(path), others="、".join(same[str(path)]),
-                                             folder=output_dir(output, checked.spec))], [])
-                continue
-            result = build_one(checked, output)
-            if result.findings:
-                failed = True
-                print_findings(err, result.findings, [])
-            files = list(result.files)
-            if converter and files:
-                try:
-                    files += converter.convert(files, files[0].parent)
-                except RuntimeError as exc:
-                    failed = True
-                    err.print(f"[red]错误[/] {escape(str(path))}：{escape(str(exc))}", soft_wrap=True)
-            for file in files:
-                out.print(f"[green]✓[/] {escape(str(file))}", soft_wrap=True)
-            if not result.files and not result.findings and checked.format is not None:
-                out.print(f"[dim]- {escape(str(path))}：格式「{escape(checked.format.name)}」没有文书[/]", soft_wrap=True)
-    finally:
-        if converter:
-            converter.close()
-    raise typer.Exit(1 if failed else 0)
+
+    def done(unit: api.UnitBuild) -> None:
+        if as_json:
+            return
+        if unit.findings:
+            print_findings(err, unit.findings, [])
+        for file in unit.files:
+            out.print(f"[green]✓[/] {escape(str(file))}", soft_wrap=True)
+        if unit.ok and not unit.files:
+            out.print(f"[dim]- {escape(unit.spec)}：格式没有文书[/]", soft_wrap=True)
+
+    with _cannot_run():
+        report = api.build(*specs, output=output, codes=codes, format=format, templates=templates, pdf=pdf, on_unit=done)
+    if as_json:
+        _json({"ok": report.ok, "units": [{"spec": u.spec, "ok": u.ok, "files": [str(f) for f in u.files],
+                                           "findings": [f.to_dict() for f in u.findings]} for u in report.units]})
+    raise typer.Exit(0 if report.ok else 1)
 
 
 def _shard(text: str | None) -> tuple[int, int] | None:
@@ -177,28 +239,23 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件夹（或文件）", show_default=False)],
           output: Output = Path("build"),
           jobs: Annotated[int | None, typer.Option("-j", "--jobs", help="并行进程数（默认：全部 CPU 核）")] = None,
-          format: FormatOpt = None, templates: TemplatesOpt = None, pdf: Pdf = False,
+          format: FormatOpt = None, templates: TemplatesOpt = None, pdf: Pdf = False, codes: Codes = None,
           force: Annotated[bool, typer.Option("--force", help="全部重新生成（不跳过未变的单位）")] = False,
           shard: Annotated[str | None, typer.Option(
               "--shard", help="只做 n 份中的第 k 份（k/n，如 2/8），供 CI 矩阵、Slurm 数组作业等分头生成", show_default=False)] = None,
           as_json: AsJson = False) -> None:
     """批量生成一个区的全部单位：失败的单位报告后跳过；未变的单位跳过；写出 OUT/<年度>/汇总.xlsx 与 report.json。"""
-    from .batch import Options, run_batch
-    from .pdf import OfficeMissing, soffice
     part = _shard(shard)
-    _templates_exist(templates)
-    if pdf and soffice() is None:
-        err.print(f"[red]错误[/] {OfficeMissing()}")
-        raise typer.Exit(2)
-    files = _files(folders)
-    options = Options(fmt_name=format, templates=templates, pdf=pdf, force=force)
-    total = len(files) if part is None else len(files[part[0] - 1::part[1]])
-    try:
-        with _progress(total, quiet=as_json) as report:
-            result = run_batch(folders, output, options, jobs=jobs, part=part, on_result=report)
-    except OutputError as exc:  # the summaries (each unit's own failure is in its result)
-        err.print(f"[red]错误[/] E-OUTPUT {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(1) from None
+    with _cannot_run():
+        files = api.spec_paths(folders)
+        total = len(files if part is None else files[part[0] - 1::part[1]])
+        try:
+            with _progress(total, quiet=as_json) as report:
+                result = api.batch(*folders, output=output, jobs=jobs, format=format, templates=templates, pdf=pdf,
+                                   codes=codes, force=force, shard=part, on_result=report)
+        except OutputError as exc:  # the summaries (each unit's own failure is in its result)
+            err.print(f"[red]错误[/] E-OUTPUT {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from None
     counts = {s: sum(u.status == s for u in result.units) for s in ("生成", "未变", "失败")}
     if as_json:
         _json({"单位数": len(result.units), "生成": counts["生成"], "未变": counts["未变"], "失败": counts["失败"],
@@ -254,18 +311,44 @@ class _progress:
 
 
 @app.command()
+def serve(specs: Specs,
+          port: Annotated[int, typer.Option("--port", "-p", help="端口（0：任选一个空闲端口）")] = 8765,
+          host: Annotated[str, typer.Option("--host", help="监听地址（默认只有本机能打开；0.0.0.0 则局域网内都能打开）")] = "127.0.0.1",
+          codes: Codes = None, format: FormatOpt = None, templates: TemplatesOpt = None) -> None:
+    """本地预览：在浏览器中显示规格的问题（连同出错的 YAML 行）和主要表格；保存文件后页面自动更新。Ctrl-C 停止。"""
+    from .serve import serve as make_server
+    if not 0 <= port <= 65535:
+        err.print(f"[red]错误[/] 端口 {port} 应在 0–65535 之间（0：任选一个空闲端口）")
+        raise typer.Exit(2)
+    with _cannot_run():
+        try:
+            server = make_server(specs, host=host, port=port, codes=codes, format=format, templates=templates)
+        except OSError as exc:
+            err.print(f"[red]错误[/] 无法在 {escape(host)}:{port} 上监听：{escape(exc.strerror or str(exc))}"
+                      "（换一个端口，或用 --port 0 任选一个）", soft_wrap=True)
+            raise typer.Exit(2) from None
+    out.print(f"yusuan 预览：{escape(server.url)}  （保存规格后页面自动更新；Ctrl-C 停止）", soft_wrap=True)
+    if not server.local:
+        out.print(f"[yellow]注意[/] 监听 {escape(host)}：同一网络中的其他电脑也能打开此页面", soft_wrap=True)
+    sys.stdout.flush()
+    server.run()
+    out.print("已停止预览")
+
+
+@app.command()
 def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_default=False)],
              to: Annotated[int, typer.Option("--to", help="下一年度，如 2024")],
              output: Annotated[Path | None, typer.Option("-o", "--output", help="新规格文件（默认 specs/<新年度>/同名.yaml）")] = None,
              force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
-             codes: Codes = None) -> None:
+             codes: Codes = None, format: FormatOpt = None, templates: TemplatesOpt = None) -> None:
     """编制下一年：年度前移，本年数字写成上年数，项目保留为草稿；注释与键的顺序尽量保留。"""
     from .rollover import TargetError, default_target, write_next
     from .rollover import rollover as roll
     if spec.is_dir():
         err.print(f"[red]错误[/] {escape(str(spec))} 是文件夹：rollover 一次编制一份规格，请写出规格文件", soft_wrap=True)
         raise typer.Exit(2)
-    checked = check_file(_files([spec])[0], codes)
+    _templates_exist(templates)
+    checked = check_file(_files([spec])[0], codes, format, templates)
     if not checked.ok or checked.figures is None:
         print_findings(err, [f for f in checked.findings if f.is_error], [str(spec)])
         err.print("[red]错误[/] 规格有错误，先修正再编制下一年")
@@ -290,6 +373,53 @@ def rollover(spec: Annotated[Path, typer.Argument(help="本年规格", show_defa
                 err.print(f"    [cyan]提示：{escape(f.hint)}[/]", soft_wrap=True)
         raise typer.Exit(1)
     out.print(f"[green]✓[/] {escape(str(target))}（{year} 年数已写入「上年」；请核实项目与金额后运行 yusuan check）")
+
+
+@app.command("import")
+def import_workbook(
+        workbook: Annotated[Path, typer.Argument(help="填好的部门预算公开表（.xlsx，已知格式）", show_default=False)],
+        output: Annotated[Path, typer.Option("-o", "--output", help="写出的规格文件（.yaml）", show_default=False)],
+        format: Annotated[str | None, typer.Option("--format", help="公开格式（默认按工作表名判断）")] = None,
+        templates: TemplatesOpt = None,
+        year: Annotated[int | None, typer.Option("--year", help="预算年度（工作簿没有印出时）", show_default=False)] = None,
+        name: Annotated[str | None, typer.Option("--name", help="单位全称（工作簿没有印出时）", show_default=False)] = None,
+        force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+        as_json: AsJson = False) -> None:
+    """从填好的部门预算公开表读出规格：收入、基本支出、项目、“三公”、政府采购、上年；工作簿没有说的写成注释。
+    退出码 0 写出，2 无法导入（文件读不了、格式认不出、目标已存在）。"""
+    from .importer import ImportFailed
+    from .importer import import_workbook as read_back
+    from .render.package import write_atomic
+    from .spec.model import json_schema as spec_schema
+    from .starter import schema_for
+    _templates_exist(templates)
+    if output.exists() and not force:
+        err.print(f"[red]错误[/] {escape(str(output))} 已存在（--force 覆盖）", soft_wrap=True)
+        raise typer.Exit(2)
+    ref, schema_file = schema_for(output, Path.cwd())
+    try:
+        imported = read_back(workbook, format=format, templates=templates, year=year, name=name, schema=ref)
+    except ImportFailed as exc:
+        err.print(f"[red]错误[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    try:
+        if schema_file is not None and not schema_file.exists():
+            names = templates_for(output.parent, templates).names()
+            write_atomic(schema_file, (json.dumps(spec_schema(names), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        write_atomic(output, imported.text.encode("utf-8"))
+    except OSError as exc:
+        err.print(f"[red]错误[/] 无法写入 {escape(str(output))}：{escape(exc.strerror or str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        _json({"规格": str(output), "格式": imported.format, "单位": imported.unit, "年度": imported.year,
+               "核对": imported.compared, "不一致": imported.differing,
+               "警告": [{"位置": w.where, "说明": w.message} for w in imported.warnings]})
+        raise typer.Exit(0)
+    for w in imported.warnings:
+        err.print(f"[yellow]警告[/] {escape(w.where)}：{escape(w.message)}", soft_wrap=True)
+    out.print(f"[green]✓[/] {escape(str(output))}（格式 {escape(imported.format)}；{imported.compared} 个数字与工作簿逐格核对，"
+              f"{imported.differing} 处不同）", soft_wrap=True)
+    out.print(f"下一步：读一遍文件中的注释（工作簿没有说的都写在那里），然后运行 yusuan check {escape(str(output))}", soft_wrap=True)
 
 
 @app.command()
@@ -325,9 +455,13 @@ def diff(old: Annotated[Path, typer.Argument(help="原规格", show_default=Fals
 
 
 @app.command()
-def schema(output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出")] = None) -> None:
-    """输出规格的 JSON Schema（编辑器据此自动补全与校验）。"""
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+def schema(output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出")] = None,
+           templates: TemplatesOpt = None) -> None:
+    """输出规格的 JSON Schema（编辑器据此自动补全与校验；「格式」可选的是当前模板层中的格式）。"""
+    with _cannot_run():
+        folder = api.templates_folder(templates)
+    names = templates_for(output.resolve().parent if output else Path.cwd(), folder).names()
+    text = json.dumps(json_schema(names), ensure_ascii=False, indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -447,7 +581,7 @@ def version_callback(value: bool) -> None:
 
 
 @app.callback()
-def main_options(version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+def main_options(version: Annotated[bool, typer.Option("--version", "-V", callback=version_callback, is_eager=True,
                                                        help="显示版本")] = False) -> None:
     pass
 

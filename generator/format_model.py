@@ -15,6 +15,7 @@ the README's tables cannot disagree.
 """
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from .spec.model import Flag, Name, Number, _refuse
 from .vocabulary import (
     CATEGORY_LABELS,
+    DATE_TOKENS,
     DETAIL_OWNERS,
     DIMS,
     EACH,
@@ -96,7 +98,7 @@ class PanelItem(Model):
     figure: Figure | None = F("数", "这一行的数字（可以是收入数字）")
     scope: Scope | None = F("范围", "这一行的数字的范围（没写 数 时就是这个范围的合计）；分类 行：只列这个范围内的")
     classified: Dim | None = F("分类", "列出这种分类的各行（代替这一行）")
-    levels: tuple[Level, ...] | None = F("级次", "分类 行列出哪些级次（默认 类、款、项）")
+    levels: tuple[Level, ...] | None = F("级次", "分类 行列出哪些级次（默认 类、款、项；合计：合计行，在最前，有数据时才有）")
     numbering: Literal["中文"] | None = F("序号", "分类 行的 项目 带中文序号（一、二……）")
 
     @model_validator(mode="after")
@@ -112,7 +114,7 @@ class Source(Model):
     """Where a block's rows come from: exactly one of 分类, 清单, 指标, 明细, 并列."""
 
     classified: Dim | None = F("分类", "按这种分类列出有金额的科目，每个一行")
-    levels: tuple[Level, ...] | None = F("级次", "（分类）列出哪些级次，默认 类、款、项")
+    levels: tuple[Level, ...] | None = F("级次", "（分类）列出哪些级次，默认 类、款、项；合计：合计行，在最前，有数据时才有（没有数据时只有 空行）")
     scope: Scope | None = F("范围", "（分类）只列这个范围内的科目（与表的范围同时适用）")
     numbering: Literal["中文"] | None = F("序号", "（分类）行的 项目 字段带中文序号（一、二……）")
     listing: Listing | None = F("清单", "规格中的一种清单，每项一行")
@@ -198,6 +200,16 @@ class Table(Model):
         return self
 
 
+def _date_style(text: str) -> str:
+    unknown = sorted(set(re.findall(r"\{([^{}]*)\}", text)) - set(DATE_TOKENS))
+    if unknown or "{年}" not in text:
+        raise _refuse("E-FORMAT-OPTION", "date_style", text=text, tokens=" ".join(f"{{{t}}}" for t in DATE_TOKENS))
+    return text
+
+
+DateStyle = Annotated[str, AfterValidator(_date_style)]
+
+
 class FrameGroup(Model):
     level1: Category = F("一级", "一级指标", default=...)
     level2: tuple[Category, ...] = F("二级", "其下各二级指标（没有指标的也印出一行）", default=...)
@@ -212,6 +224,7 @@ class Document(Model):
     frame: tuple[FrameGroup, ...] | None = F("指标框架", "（docx）指标表照印的一级、二级指标行")
     live_sums: Flag | None = F("合计公式", "（xlsx）各表的合计写成 Excel 公式，默认 否")
     amounts: Amounts | None = F("金额", "本文档金额的单位、小数、千分位，默认 万元、两位小数")
+    dates: DateStyle | None = F("日期", "本文档日期的写法，默认随格式")
 
     @model_validator(mode="after")
     def _fits(self) -> Document:
@@ -246,5 +259,7 @@ class FormatFile(Model):
 
     title: Name = F("名称", "格式的名称", default=...)
     rules: Rules | None = F("规则", "本格式的检查规则")
+    dates: DateStyle | None = F("日期", "日期（填报日期、项目开始/完成日期）的写法，如「{年}. {月}. {日}」「{年}-{月2}-{日2}」，"
+                                "默认「{年}年{月}月{日}日」")
     definitions: Any = F("定义", "共用的片段（YAML 锚点 &名称，在别处用 *名称 引用）；本身不被读取")
     documents: Annotated[tuple[Document, ...], AfterValidator(_some)] = F("文档", "本格式的各文档", default=...)

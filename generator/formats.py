@@ -219,7 +219,8 @@ def read_format(templates: Templates, name: str) -> Read:
         return Read(None, tuple(findings), loaded.doc)
     rules = model.rules.model_dump(by_alias=True, exclude_none=True) if model.rules else {}
     fmt = Format(name=name, title=model.title, rules=frozen(rules), path=path, layer=layer,
-                 documents=frozen([d.model_dump(by_alias=True, exclude_none=True) for d in model.documents]),
+                 documents=frozen([{**({"日期": model.dates} if model.dates else {}),
+                                    **d.model_dump(by_alias=True, exclude_none=True)} for d in model.documents]),
                  files=files, model=model)
     return Read(fmt, tuple(findings), loaded.doc)
 

@@ -86,13 +86,16 @@ class Converter:
         self._office: _Listener | None = None
 
     def convert(self, files: list[Path], outdir: Path) -> list[Path]:
-        """PDFs of `files` in `outdir` (same stem). Raises RuntimeError naming what failed."""
+        """PDFs of `files` in `outdir` (same stem), named as `outdir` was given (LibreOffice itself is given
+        absolute paths: it reads relative ones as URLs). Raises RuntimeError naming what failed."""
+        absolute = [f.resolve() for f in files]
         try:
-            return self._convert_once(files, outdir)
+            self._convert_once(absolute, outdir.resolve())
         except RuntimeError:
             self.close()
             self.profile = Path(tempfile.mkdtemp(prefix="yusuan-lo-"))
-            return self._convert_once(files, outdir)
+            self._convert_once(absolute, outdir.resolve())
+        return [outdir / (f.stem + ".pdf") for f in files]
 
     def _convert_once(self, files: list[Path], outdir: Path) -> list[Path]:
         outdir.mkdir(parents=True, exist_ok=True)

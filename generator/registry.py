@@ -113,7 +113,8 @@ CODES: dict[str, Code] = {c.code: c for c in [
     _code("E-SCHEMA-BLANK", "名称等必填文字为空或只有空白", "{label} 不能为空（只有空白）"),
     # --- amounts -------------------------------------------------------------------------------------
     _code("E-AMOUNT-FORMAT", "金额写法不对：千分位、全角数字、百分数、不是数字", NUMBERS["not_number"],
-          **NUMBERS, type=T("{label}：应为金额数字，实际为 {got}")),
+          **NUMBERS, type=T("{label}：应为金额数字，实际为{got}"),
+          unfilled=T("{label}：金额未填写", "填写金额，如 12.34；没有这一项就删去这一行")),
     _code("E-AMOUNT-UNIT", "金额带了单位", NUMBERS["unit"], unit=NUMBERS["unit"]),
     _code("E-AMOUNT-NEGATIVE", "金额为负数", "{label}：金额「{text}」为负数", "预算金额不能为负；调减请在上年对比中体现"),
     _code("E-AMOUNT-PRECISION", "小数位超过“分”", "{label}：金额「{text}」的小数位超过了「分」",
@@ -220,6 +221,7 @@ CODES: dict[str, Code] = {c.code: c for c in [
           "{label}：{keys} 只用于 每项 的表", "每项: 项目 或 每项: 一级项目 的表才有多张",
           docx_tables=T("{label}：{keys} 只用于 xlsx 模板，docx 文档不读它"),
           xlsx_frame=T("{label}：指标框架 只用于 docx 模板"),
+          date_style=T("{label}：日期写法「{text}」须含 {{年}}，只可用 {tokens}", "如 {{年}}. {{月}}. {{日}}、{{年}}/{{月}}/{{日}}、{{年}}-{{月2}}-{{日2}}"),
           helper=T("{where}：{call}(…)中的「{got}」不是可选值", "可选：{choices}")),
     _code("E-FORMAT-FIGURE", "数字表达式无法识别（格式的 范围、数，模板的 {{数:…}}、数(…) 等）",
           "{label}：「{figure}」不是数字表达式：{reason}", "如 合计、基本支出、功能:201、一般公共预算&项目支出、本年收入:一般公共预算",
@@ -246,6 +248,8 @@ CODES: dict[str, Code] = {c.code: c for c in [
           "与 {others} 写到同一文件夹 {folder}（同一单位同一年度）", "删去或改正其中一份"),
     _code("E-NARRATIVE-SUM", "情况说明中列出的各项加起来不是它们的总数", "{document}：{detail}",
           "句中列出的各项应是同一个总数的组成。这是模板或程序的错误，不是规格的错误，请连同规格报告"),
+    _code("E-PDF", "PDF 转换失败（LibreOffice 出错或超时）", "PDF 未生成：{reason}",
+          "xlsx/docx 已写出；检查 LibreOffice 后加 --pdf 重新生成"),
     _code("E-BATCH", "批量生成中一个单位意外失败", "处理失败：{reason}"),
 ]}
 

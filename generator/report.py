@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,17 @@ def _window(line: str, column: int) -> tuple[str, int]:
 def summary(findings: list[Finding], files: int) -> str:
     errors = sum(f.is_error for f in findings)
     return f"{files} 个文件：{errors} 个错误，{len(findings) - errors} 个警告"
+
+
+def print_counts(console: Console, results: list[tuple[str, list[Finding]]]) -> None:
+    """One line per file: its errors and warnings, counted by code (check --summary)."""
+    for file, findings in results:
+        errors = sum(f.is_error for f in findings)
+        codes = Counter(f.code for f in findings)
+        by_code = "、".join(f"{code} ×{n}" if n > 1 else code for code, n in sorted(codes.items()))
+        mark = "[green]✓[/]" if not errors else "[red]✗[/]"
+        console.print(f"{mark} {escape(file)}  {errors} 个错误，{len(findings) - errors} 个警告"
+                      + (f"（{by_code}）" if by_code else ""), soft_wrap=True)
 
 
 def findings_json(results: list[tuple[str, list[Finding]]]) -> dict[str, Any]:

@@ -26,7 +26,8 @@ def _table(title: str, *columns: str) -> Table:
 
 def show_figures(console: Console, fig: Figures) -> None:
     spec = fig.spec
-    console.rule(f"[bold]{escape(spec.unit.name)}[/]  {spec.year} 年  （金额单位：万元）")
+    title = f"[bold]{escape(spec.unit.name)}[/]  {spec.year} 年  （金额单位：万元）"
+    console.rule(title) if console.is_terminal else console.print(title)  # a rule as wide as a pipe is no title
     overview = _table("收支总体", "项目", "金额")
     if spec.income is not None:
         for name, amount in fig.income_sources.items():

@@ -57,6 +57,11 @@ def shown(value: object, number_format: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return str(value)
     section = number_format.split(";")[0]
+    if '"' in section:  # literal text around the number, as in General"万元" → 41万元
+        pieces = [p for p in re.split(r'("[^"]*")', section) if p]
+        number = shown(value, "".join(p for p in pieces if not p.startswith('"')).strip() or "General")
+        at = next((i for i, p in enumerate(pieces) if not p.startswith('"')), len(pieces))
+        return "".join(p[1:-1] if p.startswith('"') else number if i == at else "" for i, p in enumerate(pieces))
     if section in ("General", "@", ""):
         number = Decimal(str(value))
         text = f"{number.normalize():f}" if number != number.to_integral_value() else str(int(number))

@@ -157,8 +157,8 @@ def test_zhuzhou_forms_print_every_category_row_and_totals(built):
                       "可持续影响指标", "社会公众及服务对象满意度指标"]
     assert [c.text for c in summary.rows[1].cells][1:3] == ["合  计", "464"]
     assert [c.text for c in summary.rows[2].cells][:3] == ["一", "业务性专用经费", "36"]
-    last_row = projects[-1].rows[-1]
-    assert (last_row.cells[1].text, last_row.cells[3].text) == ("合  计", "48")  # 支出明细 合计
+    last_row = projects[-1].rows[-1]  # 支出明细 合计 (across 支出内容简介 and 支出明细), in the unit the seed prints
+    assert (last_row.cells[1].text, last_row.cells[2].text, last_row.cells[3].text) == ("合  计", "合  计", "48万元")
 
 
 def vmerge_groups(rows, column: int) -> list[tuple[str, int]]:
@@ -175,8 +175,8 @@ def vmerge_groups(rows, column: int) -> list[tuple[str, int]]:
 
 
 def test_indicator_groups_merge_vertically(built):
-    table = docx.Document(built(LONGHUA)["项目支出绩效目标表.docx"]).tables[0]
-    rows = table.rows[12:]  # the first project's 11 indicators
+    table = docx.Document(built(LONGHUA)["项目支出绩效目标表.docx"]).tables[1]
+    rows = table.rows[1:]  # the first project's 11 indicators, under their header row
     assert len(rows) == 11
     assert vmerge_groups(rows, 0) == [("产出目标", 7), ("效果目标", 4)]
     assert vmerge_groups(rows, 1) == [("数量", 2), ("质量", 3), ("时效", 2), ("经济效益", 1), ("社会效益", 1),

@@ -285,8 +285,8 @@ def test_indicator_texts_with_old_markers_print_as_written(tmp_path):
     marks = "⟦vm:restart⟧⟦vm:continue⟧<!--vm:continue-->"
     spec = variant(tmp_path, LONGHUA, lambda t: t.replace("三级: 采集员数量,", f'三级: "采集员数量{marks}",', 1)
                    .replace('三级: 城中村巡查采集覆盖率, 指标值: 100%', f'三级: 城中村巡查采集覆盖率, 指标值: "{marks}"', 1))
-    table = docx.Document(build_one(spec, tmp_path / "out")["项目支出绩效目标表.docx"]).tables[0]
-    rows = table.rows[12:]  # the first project's 11 indicators
+    table = docx.Document(build_one(spec, tmp_path / "out")["项目支出绩效目标表.docx"]).tables[1]
+    rows = table.rows[1:]  # the first project's 11 indicators, under their header row
     assert len(rows) == 11
     cells = [c.text for row in rows for c in row.cells]
     assert f"采集员数量{marks}" in cells and marks in cells

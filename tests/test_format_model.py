@@ -168,7 +168,7 @@ def test_shared_definitions_have_their_place_and_are_not_read():
     tables = hunan.documents[0]["表"]
     assert tables["附件3-3"]["行"] == {"分类": "功能", "级次": ("项",)}  # *leaf_rows from 定义
     assert tables["附件3-10"]["空行"] == {"名称": "无"}
-    assert len(tables["附件3-1"]["行"]["并列"][0]["功能"]) == 25
+    assert len(tables["附件3-1"]["行"]["并列"][0]["功能"]) == 23  # 二十四、二十五 beside the 合计 rows, in the template
 
 
 def test_the_model_takes_its_choices_from_the_vocabulary():

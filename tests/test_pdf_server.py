@@ -106,3 +106,18 @@ def group_alive(group: int) -> bool:
     """Whether a process of the group is still running (zombies left to init do not count)."""
     out = subprocess.run(["ps", "-eo", "pgid=,stat="], capture_output=True, text=True).stdout
     return any(int(pgid) == group and not stat.startswith("Z") for pgid, stat in (line.split() for line in out.splitlines()))
+
+
+@needs_listener
+def test_a_relative_output_folder_gets_its_pdfs(tmp_path, monkeypatch):
+    """`yusuan build spec -o out --pdf` from the folder the user is in: LibreOffice reads a relative path as a
+    URL, so the converter hands it absolute ones and reports the paths as given."""
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["build", str(XUELIN), "-o", "out", "--pdf"])
+    assert result.exit_code == 0, result.output
+    (pdf,) = (tmp_path / "out").rglob("*.pdf")
+    assert f"✓ {pdf.relative_to(tmp_path)}" in result.output
+    assert "学林街道办事处" in text_of(pdf).replace(" ", "")

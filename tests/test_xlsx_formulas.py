@@ -289,11 +289,11 @@ def test_published_figures_stay_constants():
         doc["表"]["附件3-16"] = {**doc["表"]["附件3-16"], "合计公式": "是"}
     data = render_format(HETANG, None, on)
     wb, cached = load(data), load(data, data_only=True)
-    assert set(formulas(wb)) == {("附件3-16", "H7"), ("附件3-16", "I7")}
+    assert set(formulas(wb)) == {("附件3-16", "H6"), ("附件3-16", "I6")}
     ws = wb["附件3-16"]
-    assert (ws["G7"].value, row_with(ws, 4, "行政运行")[6]) == (92.99, 92.99)
-    assert ws["E7"].value == 119.91  # its rows print 119.90
-    assert ws["H7"].value == "=SUM(H8:H12)" and cached["附件3-16"]["H7"].value == 15.33
+    assert (ws["G6"].value, row_with(ws, 4, "行政运行")[6]) == (92.99, 92.99)
+    assert ws["E6"].value == 119.91  # its rows print 119.90
+    assert ws["H6"].value == "=SUM(H7:H11)" and cached["附件3-16"]["H6"].value == 15.33
 
 
 def test_the_option_is_yes_or_no():

@@ -1,16 +1,69 @@
-"""重庆 部门预算公开表 (seed 003: 石柱土家族自治县行政服务中心 2023): the sheets as published."""
-from xlsx_forms import Form, H, Line, classified, none_note
+"""重庆 部门预算公开表 (seed 003: 石柱土家族自治县行政服务中心 2023): the sheets as published.
+
+Only the captions the seed prints (表二, 表三, 表四, 表六 and 表十二 over the 一般性项目 tables); a cover page
+rather than a table; headings that name the year centred like every heading; amounts in field rows (当年预算,
+本级安排 …) shown with two decimals like the seed's 282.50 and 7.00."""
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+from xlsx_forms import FONT, MONEY, Form, H, Line, classified, draw, none_note
 
 KINDS = [("合计", ""), ("基本支出", "基本支出"), ("项目支出", "项目支出")]
 
+# the cover as the seed's reads, top to bottom: (text, point size, bold, row height before it)
+COVER = [("{{年度}}年部门预算公开表", 28, True, 150),
+         ("{{单位.名称}}", 20, True, 70),
+         ("(公章)", 16, False, 50),
+         ("报送日期：    年    月    日", 16, False, 170),
+         ("单位负责人签章：            财务负责人签章：            制表人签章：", 14, False, 50)]
+# headings that carry a placeholder (the year) but are headings all the same
+HEADINGS = {"{{年度}}年预算数", "{{年度}}年基本支出"}
+# single amounts written into a field row of a 绩效 sheet: money, shown as the seed shows it (282.50, 7.00)
+MONEY_FIELDS = {"{{一级项目.当年预算}}", "{{项目.金额}}", "{{项目.本级安排}}", "{{项目.上级补助}}", "{{整体.资金总额}}"}
 
-def cover() -> Form:
-    return Form("封面", "{{年度}}年部门预算公开表", "tttt", [22, 22, 22, 22], unit=None, landscape=False, title_size=22,
-                lines=[Line([None] * 4, "plain", height=60),
-                       Line(["{{单位.名称}}", None, None, None], "cover", merges=[(0, 3)], height=40),
-                       Line(["(公章)", None, None, None], "cover", merges=[(0, 3)], height=40),
-                       Line(["报送日期：    年    月    日", None, None, None], "cover", merges=[(0, 3)], height=40),
-                       Line(["单位负责人签章：", "财务负责人签章：", None, "制表人签章："], "cover", merges=[(1, 2)], height=40)])
+
+def cover(wb: Workbook) -> Worksheet:
+    """A cover page: large title, the unit, seal, date and signature lines, centred, no grid and no borders."""
+    ws = wb.create_sheet("封面")
+    for col in "ABCD":
+        ws.column_dimensions[col].width = 22
+    r = 1
+    for text, size, bold, gap in COVER:
+        ws.row_dimensions[r].height = gap
+        r += 1
+        cell = ws.cell(r, 1, text)
+        cell.font = Font(name=FONT, size=size, bold=bold)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        ws.row_dimensions[r].height = size * 2
+        r += 1
+    ws.sheet_view.showGridLines = False
+    ws.print_area = f"A1:D{r - 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # every printed sheet numbers its pages, the cover too
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.font = f"{FONT},Regular"
+    return ws
+
+
+def restyle(ws: Worksheet) -> None:
+    """Headings with the year centred and bold like the headings around them; field amounts with two decimals."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value in HEADINGS:
+                cell.font = Font(name=FONT, size=10, bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            elif cell.value in MONEY_FIELDS:
+                cell.number_format = MONEY
 
 
 def fiscal_overview() -> Form:
@@ -20,8 +73,7 @@ def fiscal_overview() -> Form:
                  "{{行.支出:一般公共预算}}", "{{行.支出:政府性基金}}", "{{行.支出:国有资本经营}}"])
     total = Line(["收入合计", "{{数:收入:财政拨款}}", "支出合计", "{{数:财政拨款}}", "{{数:一般公共预算}}",
                   "{{数:政府性基金}}", "{{数:国有资本经营}}"], "total")
-    return Form("财政拨款收支总表", "财政拨款收支总表", "tmtmmmm", [24, 12, 28, 12, 12, 12, 12], header, [body, total],
-                label="表一")
+    return Form("财政拨款收支总表", "财政拨款收支总表", "tmtmmmm", [24, 12, 28, 12, 12, 12, 12], header, [body, total])
 
 
 def department_overview() -> Form:
@@ -55,7 +107,7 @@ def performance_whole() -> Form:
     return Form("整体绩效目标表", "部门（单位）整体绩效目标表", "cttttcccc", [12, 14, 16, 26, 9, 9, 9, 10, 10], [], lines)
 
 
-def program_form(name: str, title: str) -> Form:
+def program_form(name: str, title: str, label: str | None) -> Form:
     lines = [Line(["专项资金名称", "{{一级项目.名称}}", None, "业务主管部门", "{{一级项目.业务主管部门}}", None], "field",
                   merges=[(1, 2), (4, 5)]),
              Line(["当年预算", "{{一级项目.当年预算}}", None, None, None, None], "field", merges=[(1, 5)]),
@@ -64,7 +116,7 @@ def program_form(name: str, title: str) -> Form:
              Line(["当年绩效目标", "{{一级项目.当年绩效目标}}", None, None, None, None], "field", merges=[(1, 5)]),
              Line(["绩效指标", "指标", "指标权重", "计量单位", "指标性质", "指标值"], "head", down=[0]),
              Line([None, "{{行.三级}}", "{{行.权重}}", "{{行.计量单位}}", "{{行.指标性质}}", "{{行.指标值}}"])]
-    return Form(name, title, "ctcccc", [14, 40, 10, 12, 10, 14], [], lines, label="表十二",
+    return Form(name, title, "ctcccc", [14, 40, 10, 12, 10, 14], [], lines, label=label,
                 left="编制单位：{{一级项目.编制单位}}", landscape=False)
 
 
@@ -87,8 +139,8 @@ def project_form() -> Form:
 
 
 def forms() -> list[Form]:
+    """The sheets after the cover."""
     return [
-        cover(),
         fiscal_overview(),
         classified("一般公共预算支出表", "一般公共预算财政拨款支出预算表",
                    [("{{年度}}年预算数", [("总计", ""), ("基本支出", "基本支出"), ("项目支出", "项目支出")])],
@@ -99,12 +151,23 @@ def forms() -> list[Form]:
         sangong(),
         none_note(classified("政府性基金预算支出表", "政府性基金预算支出表",
                              [("本年政府性基金预算财政拨款支出", [("总计", ""), ("基本支出", "基本支出"), ("项目支出", "项目支出")])],
-                             codes="编码", code_title=None, label="表五", landscape=False)),
+                             codes="编码", code_title=None, landscape=False)),
         department_overview(),
         classified("部门支出总表", "部门支出总表", [("总计", ""), ("基本支出", "基本支出"), ("项目支出", "项目支出")],
-                   codes="编码", code_title=None, label="表七", landscape=False),
+                   codes="编码", code_title=None, landscape=False),
         performance_whole(),
-        program_form("重点专项绩效目标表", "{{年度}}年重点专项资金绩效目标表（一级项目）"),
-        program_form("一般性项目绩效目标表", "{{年度}}年一般性项目绩效目标表（一级项目）"),
+        program_form("重点专项绩效目标表", "{{年度}}年重点专项资金绩效目标表（一级项目）", None),
+        program_form("一般性项目绩效目标表", "{{年度}}年一般性项目绩效目标表（一级项目）", "表十二"),
         project_form(),
     ]
+
+
+def save_chongqing(path: Path) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    cover(wb)
+    for form in forms():
+        draw(wb, form)
+        restyle(wb[form.name])
+    wb.active = 0
+    wb.save(path)

@@ -16,18 +16,18 @@ import forms_hunan
 import forms_mof
 import forms_quji
 from docx_forms import save as save_docx
-from xlsx_forms import save
+from xlsx_forms import save, stable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ROOT = TEMPLATES / "xlsx"
 WORKBOOKS = {
-    "chongqing/部门预算公开表.xlsx": forms_chongqing.forms,
-    "hunan/部门预算公开表.xlsx": forms_hunan.forms,
     "mof/部门预算公开表.xlsx": forms_mof.forms,
     "汇总.xlsx": forms_batch.forms,
 }
 # workbooks whose money cells have a number format of their own: drawn and saved by their module
 SAVED = {
+    "chongqing/部门预算公开表.xlsx": forms_chongqing.save_chongqing,
+    "hunan/部门预算公开表.xlsx": forms_hunan.save_hunan,
     "quji/部门预算公开表.xlsx": forms_quji.save_quji,
     "quji2/部门预算公开表.xlsx": forms_quji.save_quji2,
 }
@@ -52,11 +52,13 @@ if __name__ == "__main__":
         path = ROOT / name
         path.parent.mkdir(parents=True, exist_ok=True)
         save(make(), path)
+        stable(path)
         print(path.relative_to(TEMPLATES.parent))
     for name, draw in SAVED.items():
         path = ROOT / name
         path.parent.mkdir(parents=True, exist_ok=True)
         draw(path)
+        stable(path)
         print(path.relative_to(TEMPLATES.parent))
     for name, make in DOCUMENTS.items():
         path = TEMPLATES / "docx" / name

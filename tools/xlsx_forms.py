@@ -4,6 +4,7 @@ after that the workbooks themselves are the source — open and restyle them in 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -241,3 +242,18 @@ def classified(name: str, title: str, tree: list, *, codes: str = "类款项", l
 def none_note(form: Form, text: str = "{{无数据说明}}") -> Form:
     form.notes.append(text)
     return form
+
+
+STAMP = "2020-01-01T00:00:00Z"  # a template's own dates: fixed, so that drawing it again gives the same bytes
+
+
+def stable(path) -> None:
+    """Rewrite a workbook openpyxl saved without what changes from run to run (its created/modified dates, the
+    zip entries' times), so a regenerated template differs from the committed one only where its forms do."""
+    import re
+
+    from generator.render.package import read_parts, write_atomic, zip_bytes
+    parts = read_parts(Path(path))
+    core = parts["docProps/core.xml"].decode("utf-8")
+    parts["docProps/core.xml"] = re.sub(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*", rf"\g<1>{STAMP}", core).encode("utf-8")
+    write_atomic(Path(path), zip_bytes(parts))

@@ -4,6 +4,7 @@ Each rule is a small function `rule(ctx) -> Iterable[Finding]` in one of the mod
 never stops the others."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -144,6 +145,21 @@ def spec_files(paths: Iterable[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
+
+
+_SPEC_KEY = re.compile(r"^(?:年度|单位|格式|金额单位|成员|部门)\s*[:：]|yaml-language-server:.*spec\.schema\.json", re.M)
+
+
+def is_spec_like(path: Path) -> bool:
+    """Whether a YAML file is meant as a spec (or 部门 file): a top-level key of one, or the spec schema's
+    modeline, in its first 64 KB. Format files, CI configuration and yusuan-*.yaml workspace files are not."""
+    if path.name.startswith(("yusuan-", ".")):
+        return False
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return bool(_SPEC_KEY.search(fh.read(65536)))
+    except OSError:
+        return False
 
 
 def missing(paths: Iterable[Path]) -> list[Finding]:

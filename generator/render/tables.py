@@ -17,6 +17,7 @@ hold figures unrounded so that the sums recalculate to the printed totals.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -38,9 +39,9 @@ from ..figures import (
 from ..ledger import FUND_OF, FUNDS, default_source
 from ..money import WAN_2, Amount, Display
 from ..spec.model import DetailLine, Indicator, KeyTask, Project, Spec
-from ..vocabulary import CHANGE_CELLS
+from ..vocabulary import CHANGE_CELLS, DATE_STYLE
 from .placeholders import DataError, Placeholder, TemplateError, compile_text, lookup
-from .xlsx import PARENT, Constant, SheetFill
+from .xlsx import PARENT, Constant, NumberText, SheetFill
 
 DIGITS = "零一二三四五六七八九"
 # 说明's keys as templates name them → the Narrative fields
@@ -79,8 +80,12 @@ def sheet_name(pattern: str, n: int, name: str) -> str:
     return str(pattern).replace("{序号}", str(n)).replace("{名称}", name)
 
 
-def date_text(day: dt.date | None) -> str | None:
-    return f"{day.year}年{day.month}月{day.day}日" if day else None
+def date_text(day: dt.date | None, style: str = DATE_STYLE) -> str | None:
+    """A date as the format writes it (its 日期: {年} {月} {日}, zero-padded {月2} {日2})."""
+    if day is None:
+        return None
+    parts = {"年": str(day.year), "月": str(day.month), "日": str(day.day), "月2": f"{day.month:02}", "日2": f"{day.day:02}"}
+    return re.sub(r"\{(年|月2|日2|月|日)\}", lambda m: parts[m.group(1)], style)
 
 
 @dataclass(frozen=True)
@@ -181,15 +186,15 @@ def scope_of(*texts: Any) -> Terms:
         raise TemplateError(f"范围「{'&'.join(written)}」：{exc}") from None
 
 
-def unit_fields(spec: Spec) -> dict[str, Any]:
+def unit_fields(spec: Spec, dates: str = DATE_STYLE) -> dict[str, Any]:
     u = spec.unit
     return {"名称": u.name, "编码": u.code, "主管部门": u.department, "主管部门编码": u.department_code, "性质": u.kind,
             "经费形式": u.funding, "职能职责": u.duties, "单位构成": u.composition, "联系人": u.contact,
             "联系电话": u.phone, "填表人": u.preparer, "单位负责人": u.head, "财务负责人": u.finance_head,
-            "填报日期": date_text(u.filed_on), "范围": ""}
+            "填报日期": date_text(u.filed_on, dates), "范围": ""}
 
 
-def project_fields(fig: Figures, p: Project, n: int) -> dict[str, Any]:
+def project_fields(fig: Figures, p: Project, n: int, dates: str = DATE_STYLE) -> dict[str, Any]:
     """The fields of the n-th project of the spec (n from 1: its place in spec.projects is its identity)."""
     spec = fig.spec
     code = split_ref(p.function)[0] if p.function else None
@@ -201,8 +206,8 @@ def project_fields(fig: Figures, p: Project, n: int) -> dict[str, Any]:
         **_code_parts(code),
         "资金来源": p.source, "财政拨款资金": p.fiscal, "其他资金": p.other_funds, "中央转移支付资金": p.central_transfer,
         "政府购买服务资金": p.service_purchase, "本级安排": p.local, "上级补助": p.superior,
-        "预算执行率权重": p.execution_weight, "实施期": p.period, "开始日期": p.start.isoformat() if p.start else None,
-        "完成日期": p.end.isoformat() if p.end else None, "资金用途": p.use_kind, "项目概况": p.overview,
+        "预算执行率权重": p.execution_weight, "实施期": p.period, "开始日期": date_text(p.start, dates),
+        "完成日期": date_text(p.end, dates), "资金用途": p.use_kind, "项目概况": p.overview,
         "项目用途": p.purpose, "立项依据": p.basis, "固定资产采购金额": p.fixed_assets, "采购品目": p.procurement_items,
         "中期目标": p.period_goal, "年度目标": p.annual_goal, "备注": p.note, "单位名称": spec.unit.name,
         "单位编码": spec.unit.code, "范围": project_scope(n - 1),
@@ -217,7 +222,7 @@ def _code_parts(code: str | None) -> dict[str, str | None]:
 
 def indicator_fields(ind: Indicator, n: int) -> dict[str, Any]:
     value = ind.value or ""
-    return {"序号": n, "栏目": "绩效指标", "一级": ind.level1, "二级": ind.level2, "三级": ind.name, "指标值": ind.value,
+    return {"序号": n, "栏目": "绩效指标", "一级": ind.level1, "二级": ind.level2, "三级": ind.name, "指标值": NumberText.of(ind.value),
             "计量单位": ind.unit, "指标性质": ind.nature, "权重": ind.weight, "绩效标准": ind.standard,
             "目标值来源": ind.basis, "备注": ind.remark,
             "核心指标": None if ind.core is None else ("是" if ind.core else "否"),
@@ -250,6 +255,7 @@ class Builder:
         self.document = document
         self.member = member
         self.display = Display.of(document.get("金额"))  # how the document's tables show amounts
+        self.dates = document.get("日期") or DATE_STYLE  # how it writes dates
         self.default_source = default_source(self.spec)
 
     @cached_property
@@ -278,7 +284,7 @@ class Builder:
                    for key, attr in REASON_FIELDS.items() for r in [getattr(narrative, attr) if narrative else None]}
         assets = spec.assets
         return {
-            "单位": {**unit_fields(spec),
+            "单位": {**unit_fields(spec, self.dates),
                    "职能职责段落": [p for p in (unit.duties or "").split("\n") if p.strip()],
                    "编制": staff.authorized if staff else None, "在编": staff.on_post if staff else None,
                    "实有": staff.actual if staff else None,
@@ -291,7 +297,7 @@ class Builder:
             "年度": spec.year, "上年度": spec.year - 1, "文档": {"名称": self.document["名称"]},
             "版本": "部门" if len(fig.units) > 1 else "单位", "预算名称": "单位预算" if self.member else "部门预算",
             "主体": "本部门" if len(fig.units) > 1 else "本单位", "金额单位": self.display.unit,
-            "填报日期": date_text(unit.filed_on),
+            "填报日期": date_text(unit.filed_on, self.dates),
             "单位性质": {**{k: sum(u.spec.unit.kind == k for u in fig.units) for k in ("行政", "参公", "事业")},
                      "未填": sum(u.spec.unit.kind is None for u in fig.units), "单位数": len(fig.units)},
             "说明": reasons,
@@ -343,7 +349,7 @@ class Builder:
     def _items(self, each: str, config: dict) -> list[dict]:
         spec = self.spec
         if each == "项目":
-            items = [project_fields(self.fig, p, n) for n, p in enumerate(spec.projects, start=1)]
+            items = [project_fields(self.fig, p, n, self.dates) for n, p in enumerate(spec.projects, start=1)]
             keep = [bool(p.indicators or p.annual_goal) for p in spec.projects]
         elif each == "一级项目":
             kind = config.get("类型")
@@ -416,6 +422,12 @@ class Builder:
             raise DataError(f"规格中有支出没有填写{word}，无法按{dim}分类列示")
         rows: list[dict] = []
         above: list[tuple[str, int]] = []  # (code, index) of the rows that may be ancestors of the next
+        listed = [x for x in levels if x != "合计"]
+        leaf = listed[-1] if listed else None
+        if "合计" in levels:  # the table's 合计 row, first and only where there is data (湖南: an empty table prints 无)
+            rows.append({"编码": None, **_code_parts(None), "名称": "合计", "缩进名称": "合计", "级次": "合计",
+                         "项号名称": "合计", "类名称": None, "款名称": None, "主要用途": None, "范围": own, PARENT: None})
+            above.append(("", 0))
         for row in self.fig.rollup(dim, [""], scope)[1:]:
             if row.level not in levels or not row.values[0]:
                 continue
@@ -428,12 +440,12 @@ class Builder:
             indent = {"类": "", "款": "　　", "项": "　　　　"}[row.level] if dim == "功能" else ("" if row.level == "类" else "　　")
             last = parts["项"] or parts["款"]
             rows.append({"编码": code, **parts, "名称": row.name, "缩进名称": indent + row.name, "级次": row.level,
-                         "项号名称": f"{last} {row.name}" if row.level == levels[-1] and len(levels) > 1 and last else row.name,
+                         "项号名称": f"{last} {row.name}" if row.level == leaf and len(listed) > 1 and last else row.name,
                          "类名称": self.fig.code_name(code[:3]), "款名称": self.fig.code_name(code[:5]) if len(code) > 3 else None,
                          "主要用途": self.use_of(code), "范围": combine(own, code_scope(dim, code)),
                          PARENT: parent})
         if source.get("序号") == "中文":
-            for n, line in enumerate(rows, start=1):
+            for n, line in enumerate((x for x in rows if x["级次"] != "合计"), start=1):
                 line["项目"] = f"{ordinal(n)}、{line['名称']}"
         return rows
 
@@ -453,7 +465,7 @@ class Builder:
     def _list(self, what: str) -> list[dict]:
         spec = self.spec
         if what == "项目":
-            return [project_fields(self.fig, p, n) for n, p in enumerate(spec.projects, start=1)]
+            return [project_fields(self.fig, p, n, self.dates) for n, p in enumerate(spec.projects, start=1)]
         money = self._amount
         if what == "政府采购":  # a 部门's: each unit's, named by its unit, in its unit's sources
             return [{"序号": n, "项目": i.project, "品目": i.item, "类别": i.kind, "数量": i.quantity, "计量单位": i.unit,
@@ -476,8 +488,8 @@ class Builder:
             return [{"序号": n, "名称": p.name, "当年预算": p.amount} for n, p in enumerate(spec.programs, start=1)]
         if what == "单位":  # a 部门's units, each row within its unit (its money inside the 部门 taken out)
             if len(self.fig.units) == 1:
-                return [unit_fields(spec)]
-            return [{**unit_fields(u.spec), "序号": u.index + 1, "层级": u.role, "范围": unit_scope(u.index)}
+                return [unit_fields(spec, self.dates)]
+            return [{**unit_fields(u.spec, self.dates), "序号": u.index + 1, "层级": u.role, "范围": unit_scope(u.index)}
                     for u in self.fig.units]
         raise TemplateError(f"清单「{what}」不支持")
 

@@ -21,7 +21,7 @@ from ..figures import Change, ExprError, Figures
 from ..indicators import level1, level2
 from ..ledger import FUND_OF, FUNDS
 from ..money import WAN_2, Display, round2
-from ..spec.model import Indicator
+from ..spec.model import Indicator, Project
 from .docx import merge_marker
 from .placeholders import DataError, TemplateError
 from .tables import Builder, detail_fields, indicator_fields, ordinal, project_fields, task_fields
@@ -179,15 +179,17 @@ class Words:
         frame = self.document.get("指标框架")
         projects = []
         for n, p in enumerate(spec.projects, start=1):
-            fields = project_fields(fig, p, n)
+            fields = project_fields(fig, p, n, self.tables.dates)
             same_fund = [q for q in spec.projects if p.special_fund and q.special_fund == p.special_fund] or [p]
             fields.update({
                 "中文序号": ordinal(n), "所属专项金额": sum((q.amount for q in same_fund), Decimal(0)),
                 "指标": indicator_rows(p.indicators, frame),
                 "明细": [detail_fields(d, i) for i, d in enumerate(p.details, start=1)],
-                "明细合计": sum((d.amount for d in p.details), Decimal(0)) if p.details else None,
+                "明细合计": detail_total(p),
                 "汇总实施期目标": p.summary.period if p.summary and p.summary.period is not None else p.period_goal,
                 "汇总年度目标": p.summary.annual if p.summary and p.summary.annual is not None else p.annual_goal,
+                "单位字样": {"项目金额": (p.unit_words and p.unit_words.amount) or "",
+                         "支出明细": (p.unit_words and p.unit_words.details) or ""},
             })
             projects.append(fields)
         perf = spec.performance
@@ -200,12 +202,31 @@ class Words:
             "整体指标": indicator_rows(perf.indicators if perf else [], frame),
             "重点工作": [task_fields(t, n) for n, t in enumerate(perf.tasks, start=1)] if perf else [],
             "专项汇总": {"实施期目标": summary.period if summary else None, "年度目标": summary.annual if summary else None},
-            "整体资金": {"总额": fig.value(""), "基本支出": fig.value("基本支出"), "项目支出": fig.value("项目支出"),
+            "整体资金": {"总额": self._as_published(""), "基本支出": self._as_published("基本支出"),
+                     "项目支出": self._as_published("项目支出"),
                      "一般公共预算拨款": income.general if income and income.general is not None else
                      (fig.value("收入:一般公共预算拨款") if income else None),
                      "政府性基金拨款": income.fund if income else None,
-                     "其他资金": sum(own, Decimal(0)) if own else None},
+                     "其他资金": sum(own, Decimal(0)) if own else None,
+                     "单位字样": {"资金总额": perf.unit_words.total or "" if perf and perf.unit_words else ""}},
+            "版式": {"附表编号": spec.layout.numbered if spec.layout else True,
+                   "汇总表空行": spec.layout.blank_rows if spec.layout else 0},
         }
+
+    def _as_published(self, expr: str) -> Decimal | None:
+        """A figure as this document prints it: its 公布数 where one applies (as the spec writes it: 1755.80), else
+        the ledger's."""
+        published = self.fig.published_value(expr, table=self.document["名称"])
+        return self.fig.value(expr) if published is None else published
+
+
+def detail_total(p: Project) -> Decimal | None:
+    """A project's 支出明细 合计: the sum of its lines — written as the project's amount is where the two are
+    equal (1633.8 beside a 项目金额 of 1633.8, not 1633.80)."""
+    if not p.details:
+        return None
+    total = sum((d.amount for d in p.details), Decimal(0))
+    return p.amount if total == p.amount else total
 
 
 def indicator_rows(indicators: list[Indicator], frame: list[dict] | None) -> list[dict]:

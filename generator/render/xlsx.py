@@ -69,6 +69,19 @@ class Constant:
     value: Decimal
 
 
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,14}[1-9])?")
+
+
+class NumberText(str):
+    """Text that is a plain number as written (an indicator's 指标值 `100`, `98.5`): a workbook stores it as
+    the number (Excel flags numbers stored as text), a document prints the text. Only text that a General
+    cell shows back exactly (no leading or trailing zeros, at most 15 digits) becomes one."""
+
+    @classmethod
+    def of(cls, text: str | None) -> str | None:
+        return cls(text) if text is not None and _PLAIN_NUMBER.fullmatch(text) else text
+
+
 @dataclass(frozen=True)
 class Formula:
     """A template cell's formula, tokenized once into pieces (text, whether a reference to this sheet);
@@ -698,7 +711,7 @@ def _value_cell(ref: str, attrs: str, value: Any, formula: str | None = None) ->
         value = "是" if value else "否"
     if isinstance(value, Decimal):
         return f'<c r="{ref}"{attrs}><v>{format(value, "f")}</v></c>'
-    if isinstance(value, int):
+    if isinstance(value, (int, NumberText)):
         return f'<c r="{ref}"{attrs}><v>{value}</v></c>'
     text = escape(_ILLEGAL.sub("", str(value)))
     return f'<c r="{ref}"{attrs} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
