@@ -398,7 +398,8 @@ def import_workbook(
         raise typer.Exit(2)
     ref, schema_file = schema_for(output, Path.cwd())
     try:
-        imported = read_back(workbook, format=format, templates=templates, year=year, name=name, schema=ref)
+        imported = read_back(workbook, format=format, templates=templates, year=year, name=name, schema=ref,
+                             start=output.parent)
     except ImportFailed as exc:
         err.print(f"[red]错误[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
