@@ -17,7 +17,9 @@ runner = CliRunner()
 
 
 def test_the_api_is_importable_from_the_package():
-    assert set(generator.__all__) >= {"check", "build", "batch", "load_spec", "YusuanError"}
+    assert set(generator.__all__) >= {"check", "build", "batch", "load_spec", "import_workbook", "YusuanError"}
+    from generator.importer import import_workbook
+    assert generator.import_workbook is import_workbook
     assert generator.__version__.count(".") == 2
     with pytest.raises(AttributeError):
         generator.no_such_thing  # noqa: B018
