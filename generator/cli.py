@@ -19,6 +19,7 @@ from .catalog import load_catalog
 from .checks import check_file, missing, spec_files
 from .department import check_any, without_members
 from .formats import templates_for
+from .os_errors import reason
 from .output import OutputError
 from .report import dump, findings_json, print_counts, print_findings, summary
 from .spec.model import json_schema
@@ -165,7 +166,7 @@ def init(name: Annotated[str | None, typer.Argument(help="单位全称（不写�
             write_atomic(schema_file, schema_text.encode("utf-8"))
         write_atomic(target, starter(name, kind, year, fmt, ref).encode("utf-8"))
     except OSError as exc:
-        err.print(f"[red]错误[/] 无法写入 {escape(str(target))}：{escape(exc.strerror or str(exc))}", soft_wrap=True)
+        err.print(f"[red]错误[/] 无法写入 {escape(str(target))}：{escape(reason(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
     out.print(f"[green]✓[/] {escape(str(target))}", soft_wrap=True)
     if schema_file is not None:
@@ -324,7 +325,7 @@ def serve(specs: Specs,
         try:
             server = make_server(specs, host=host, port=port, codes=codes, format=format, templates=templates)
         except OSError as exc:
-            err.print(f"[red]错误[/] 无法在 {escape(host)}:{port} 上监听：{escape(exc.strerror or str(exc))}"
+            err.print(f"[red]错误[/] 无法在 {escape(host)}:{port} 上监听：{escape(reason(exc))}"
                       "（换一个端口，或用 --port 0 任选一个）", soft_wrap=True)
             raise typer.Exit(2) from None
     out.print(f"yusuan 预览：{escape(server.url)}  （保存规格后页面自动更新；Ctrl-C 停止）", soft_wrap=True)
@@ -409,7 +410,7 @@ def import_workbook(
             write_atomic(schema_file, (json.dumps(spec_schema(names), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         write_atomic(output, imported.text.encode("utf-8"))
     except OSError as exc:
-        err.print(f"[red]错误[/] 无法写入 {escape(str(output))}：{escape(exc.strerror or str(exc))}", soft_wrap=True)
+        err.print(f"[red]错误[/] 无法写入 {escape(str(output))}：{escape(reason(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
     if as_json:
         _json({"规格": str(output), "格式": imported.format, "单位": imported.unit, "年度": imported.year,

@@ -3,18 +3,12 @@ synced; only when every one is written are they renamed into place, so a full di
 an output path under a file leaves the previous outputs as they were. Problems are said in Chinese."""
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 from pathlib import Path
 
+from .os_errors import reason
 from .render.package import FILE_MODE
-
-REASONS = {
-    errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-    errno.EROFS: "是只读的文件系统", errno.ENAMETOOLONG: "文件名太长", errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
-    errno.EEXIST: "路径中有一段是文件而不是文件夹", errno.EISDIR: "是一个文件夹",
-}
 
 
 class OutputError(Exception):
@@ -22,7 +16,7 @@ class OutputError(Exception):
 
     def __init__(self, path: Path, exc: OSError):
         self.path = path
-        self.reason = REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+        self.reason = reason(exc)
         super().__init__(f"无法写入 {path}：{self.reason}")
 
 

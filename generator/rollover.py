@@ -21,6 +21,7 @@ from .checks import check_file
 from .figures import SANGONG_PARTS, Change, Figures
 from .findings import Finding
 from .money import round2
+from .os_errors import reason
 from .render.package import write_atomic
 from .spec.model import Project
 
@@ -175,7 +176,7 @@ def _why_unwritable(target: Path, exc: OSError) -> str:
         blocker = next((p for p in target.parents if p.is_file()), None)
         if blocker is not None:
             return f"「{blocker}」是文件，不是文件夹"
-    return exc.strerror or str(exc)
+    return reason(exc)
 
 
 def default_target(spec_path: Path, old: int, new: int) -> Path:

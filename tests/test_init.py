@@ -91,3 +91,9 @@ def test_names_that_yaml_would_misread_are_quoted(tmp_path):
     assert '名称: "某区（试点）街道: 办事处"' in text
     (tmp_path / "a.yaml").write_text(fill(text, AMOUNTS), encoding="utf-8")
     assert check_file(tmp_path / "a.yaml").spec.unit.name == "某区（试点）街道: 办事处"
+
+
+def test_a_starter_that_cannot_be_written_says_why_in_chinese(tmp_path):
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    result = init(tmp_path, "单位甲", "--year", "2025", "-o", str(tmp_path / "file" / "甲.yaml"))
+    assert result.exit_code == 1 and "路径中有一段是文件而不是文件夹" in result.output, result.output
