@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .catalog import Catalog, split_ref
 from .ledger import (
@@ -77,8 +77,10 @@ class ExprError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
+    """One condition of a figure: its dimension and the values it accepts (a tuple, hashed in C: terms key
+    every cache of the figures, and a workbook asks hundreds of thousands of them)."""
+
     dim: str
     values: tuple[Any, ...]  # str: codes, names; int: project indices (dimension "project")
 
