@@ -28,10 +28,12 @@ PathLike = str | Path
 
 
 class YusuanError(Exception):
-    """A command that cannot run; `findings` say what and where, when there is more than one thing."""
+    """A command that cannot run; `problems` are its message line by line (what the command prints, each as
+    an error), `findings` say what and where, when there are findings."""
 
-    def __init__(self, message: str, findings: Iterable[Finding] = ()):
-        super().__init__(message)
+    def __init__(self, problems: str | Iterable[str], findings: Iterable[Finding] = ()):
+        self.problems = (problems,) if isinstance(problems, str) else tuple(problems)
+        super().__init__("；".join(self.problems))
         self.findings = tuple(findings)
 
 
@@ -122,12 +124,9 @@ def spec_paths(paths: Iterable[PathLike], specs_only: bool = False) -> list[Path
     given = [Path(p) for p in paths]
     absent = missing(given)
     if absent:
-        raise SpecNotFound("；".join(f"{f.file}：{f.message}" for f in absent), absent)
-    files = spec_files(given)
-    if specs_only:
-        return without_members([f for f in files if is_spec_like(f)])
-    files = without_members(files)
-    if not files:
+        raise SpecNotFound([f"{f.file}：{f.message}" for f in absent], absent)
+    files = without_members([f for f in spec_files(given) if not specs_only or is_spec_like(f)])
+    if not files and not specs_only:
         raise SpecNotFound("没有找到规格文件（.yaml）")
     return files
 
@@ -140,7 +139,7 @@ def templates_folder(templates: PathLike | None) -> Path | None:
     folder = Path(templates)
     problems = templates_for(None, folder).problems
     if problems:
-        raise TemplatesNotFound("；".join(problems))
+        raise TemplatesNotFound(problems)
     return folder
 
 
@@ -226,7 +225,8 @@ def batch(*folders: PathLike, output: PathLike = "build", jobs: int | None = Non
     from .pdf import soffice
     folder = templates_folder(templates)
     if pdf and soffice() is None:
-        raise OfficeNotFound(_office_missing())
+        from .pdf import OfficeMissing
+        raise OfficeNotFound(str(OfficeMissing()))
     given = [Path(f) for f in folders]
     spec_paths(given)
     options = Options(fmt_name=format, templates=folder, pdf=pdf, force=force, codes=_path(codes))
@@ -235,11 +235,6 @@ def batch(*folders: PathLike, output: PathLike = "build", jobs: int | None = Non
 
 def _path(value: PathLike | None) -> Path | None:
     return None if value is None else Path(value)
-
-
-def _office_missing() -> str:
-    from .pdf import OfficeMissing
-    return str(OfficeMissing())
 
 
 def _converter():

@@ -16,8 +16,8 @@ from rich.table import Table
 
 from . import __version__, api, cli_zh  # noqa: F401  (cli_zh: click's own words in Chinese)
 from .catalog import load_catalog
-from .checks import check_file, missing, spec_files
-from .department import check_any, without_members
+from .checks import check_file
+from .department import check_any
 from .formats import templates_for
 from .os_errors import reason
 from .output import OutputError
@@ -58,33 +58,21 @@ def _cannot_run() -> Iterator[None]:
     try:
         yield
     except api.YusuanError as exc:
-        for problem in [f"{f.file}：{f.message}" for f in exc.findings] or [str(exc)]:
+        for problem in exc.problems:
             err.print(f"[red]错误[/] {escape(problem)}", soft_wrap=True)
         raise typer.Exit(2) from None
 
 
 def _templates_exist(templates: Path | None) -> None:
     """--templates must name a folder with templates: anything else cannot run (exit 2)."""
-    if templates is None:
-        return
-    problems = templates_for(None, templates).problems
-    if problems:
-        for problem in problems:
-            err.print(f"[red]错误[/] {escape(problem)}", soft_wrap=True)
-        raise typer.Exit(2)
+    with _cannot_run():
+        api.templates_folder(templates)
 
 
 def _files(specs: list[Path]) -> list[Path]:
-    problems = missing(specs)
-    if problems:
-        for p in problems:
-            err.print(f"[red]错误[/] {escape(str(p.file))}：{p.message}", soft_wrap=True)
-        raise typer.Exit(2)
-    files = without_members(spec_files(specs))
-    if not files:
-        err.print("[red]错误[/] 没有找到规格文件（.yaml）")
-        raise typer.Exit(2)
-    return files
+    """The spec files the arguments name; none, or one that does not exist, cannot run (exit 2)."""
+    with _cannot_run():
+        return api.spec_paths(specs)
 
 
 @app.command()
@@ -122,9 +110,10 @@ def init(name: Annotated[str | None, typer.Argument(help="单位全称（不写�
     import datetime as dt
 
     from .build import safe_name
+    from .figures import NATURES as KINDS
     from .formats import DEFAULT, FormatError
     from .render.package import write_atomic
-    from .starter import KINDS, schema_for, starter
+    from .starter import schema_for, starter
     asking = sys.stdin.isatty()
     if name is None:
         if not asking:

@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .formats import Format
+from .spec.yamlsrc import NULL_WORDS
 
-KINDS = ("行政", "参公", "事业")
 LEVEL2 = {"产出指标": "数量指标", "效益指标": "社会效益指标", "满意度指标": "服务对象满意度指标", "成本指标": "经济成本指标"}
 EXAMPLES = {"产出指标": ("完成事项数", "≥10项"), "效益指标": ("服务水平", "提升"),
             "满意度指标": ("服务对象满意度", "≥90%"), "成本指标": ("项目成本", "控制在预算内")}
@@ -18,8 +18,10 @@ SCHEMA = Path("schema") / "spec.schema.json"
 
 
 def _text(value: str) -> str:
-    """A value as YAML text that is read back exactly (a double-quoted scalar where plain would not do)."""
-    return value if value.isidentifier() else json.dumps(value, ensure_ascii=False)
+    """A value as YAML text that is read back exactly (a double-quoted scalar where plain would not do: a
+    null word such as `null` too)."""
+    plain = value.isidentifier() and value not in NULL_WORDS
+    return value if plain else json.dumps(value, ensure_ascii=False)
 
 
 def _indicators(fmt: Format) -> str:

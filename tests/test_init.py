@@ -97,3 +97,11 @@ def test_a_starter_that_cannot_be_written_says_why_in_chinese(tmp_path):
     (tmp_path / "file").write_text("", encoding="utf-8")
     result = init(tmp_path, "单位甲", "--year", "2025", "-o", str(tmp_path / "file" / "甲.yaml"))
     assert result.exit_code == 1 and "路径中有一段是文件而不是文件夹" in result.output, result.output
+
+
+def test_a_name_yaml_reads_as_null_is_quoted(tmp_path):
+    assert init(tmp_path, "null", "--year", "2025", "-o", str(tmp_path / "n.yaml")).exit_code == 0
+    text = (tmp_path / "n.yaml").read_text(encoding="utf-8")
+    assert '名称: "null"' in text
+    (tmp_path / "n.yaml").write_text(fill(text, AMOUNTS), encoding="utf-8")
+    assert check_file(tmp_path / "n.yaml").spec.unit.name == "null"

@@ -12,13 +12,19 @@ sys.path.insert(0, str(ROOT))
 from generator.registry import code_table  # noqa: E402
 
 README = ROOT / "README.md"
-BLOCK = re.compile(r"(<!-- codes -->\n)(?:.*?\n)?(<!-- /codes -->)", re.DOTALL)
+
+
+def with_block(text: str, name: str, content: str) -> str:
+    """`text` with `content` between its `<!-- name -->` and `<!-- /name -->` lines (the README's generated
+    parts; tools/readme_formats.py writes another)."""
+    block = re.compile(rf"(<!-- {name} -->\n)(?:.*?\n)?(<!-- /{name} -->)", re.DOTALL)
+    if not block.search(text):
+        raise SystemExit(f"README.md has no <!-- {name} --> … <!-- /{name} --> block")
+    return block.sub(lambda m: m.group(1) + content + "\n" + m.group(2), text)
 
 
 def with_table(text: str) -> str:
-    if not BLOCK.search(text):
-        raise SystemExit("README.md has no <!-- codes --> … <!-- /codes --> block")
-    return BLOCK.sub(lambda m: m.group(1) + code_table() + "\n" + m.group(2), text)
+    return with_block(text, "codes", code_table())
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ and the vocabulary (generator/vocabulary.py), between the `<!-- formats -->` and
 markers. Usage: python tools/readme_formats.py"""
 from __future__ import annotations
 
-import re
 import sys
 import types
 import typing
@@ -17,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from pydantic import BaseModel  # noqa: E402
 from pydantic.fields import FieldInfo  # noqa: E402
+from readme_codes import with_block  # noqa: E402
 
 from generator.format_model import Amounts, Document, FormatFile, FrameGroup, PanelItem, Rules, Source, Table  # noqa: E402
 from generator.vocabulary import (  # noqa: E402
@@ -32,7 +32,6 @@ from generator.vocabulary import (  # noqa: E402
 )
 
 README = ROOT / "README.md"
-BLOCK = re.compile(r"(<!-- formats -->\n)(?:.*?\n)?(<!-- /formats -->)", re.DOTALL)
 MODELS: dict[type[BaseModel], str] = {FormatFile: "格式文件", Rules: "规则", Document: "文档的一项", Table: "表（一张工作表）",
                                       Source: "行的来源（行、块 的每一项）", PanelItem: "并列中一栏的一行",
                                       FrameGroup: "指标框架的一组", Amounts: "金额的显示"}
@@ -127,9 +126,7 @@ def tables() -> str:
 
 
 def with_tables(text: str) -> str:
-    if not BLOCK.search(text):
-        raise SystemExit("README.md has no <!-- formats --> … <!-- /formats --> block")
-    return BLOCK.sub(lambda m: m.group(1) + tables() + "\n" + m.group(2), text)
+    return with_block(text, "formats", tables())
 
 
 if __name__ == "__main__":

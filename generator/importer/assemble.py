@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..catalog import Catalog
-from ..figures import ExprError, parse
+from ..figures import NATURES, ExprError, parse
 from ..ledger import FUND_OF, FUNDS
 from ..money import Display
 from .draft import Draft, Line, Money, Project
@@ -67,8 +67,8 @@ class Assembler:
         filed = ex.value("单位", "填报日期") or ex.value("填报日期")
         if date_text(text_of(filed)):
             d.unit["填报日期"] = date_text(text_of(filed))
-        kind = next((r.text("性质") for r in units if r.text("性质") in ("行政", "参公", "事业")), None)
-        counts = {k: number_of(ex.value("单位性质", k)) for k in ("行政", "参公", "事业")}
+        kind = next((r.text("性质") for r in units if r.text("性质") in NATURES), None)
+        counts = {k: number_of(ex.value("单位性质", k)) for k in NATURES}
         if kind is None and any(counts.values()):
             kind = next(k for k, v in counts.items() if v)
         if kind:

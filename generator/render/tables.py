@@ -25,6 +25,7 @@ from typing import Any
 
 from ..catalog import split_ref
 from ..figures import (
+    NATURES,
     Expr,
     ExprError,
     Figures,
@@ -298,7 +299,7 @@ class Builder:
             "版本": "部门" if len(fig.units) > 1 else "单位", "预算名称": "单位预算" if self.member else "部门预算",
             "主体": "本部门" if len(fig.units) > 1 else "本单位", "金额单位": self.display.unit,
             "填报日期": date_text(unit.filed_on, self.dates),
-            "单位性质": {**{k: sum(u.spec.unit.kind == k for u in fig.units) for k in ("行政", "参公", "事业")},
+            "单位性质": {**{k: sum(u.spec.unit.kind == k for u in fig.units) for k in NATURES},
                      "未填": sum(u.spec.unit.kind is None for u in fig.units), "单位数": len(fig.units)},
             "说明": reasons,
             "采购": {"合计": amount(procurement["合计"]), "资金": bought,

@@ -17,7 +17,7 @@ import html
 from decimal import Decimal
 from typing import Any
 
-from ..figures import Change, ExprError, Figures
+from ..figures import Change, ExprError, Figures, Row
 from ..indicators import level1, level2
 from ..ledger import FUND_OF, FUNDS
 from ..money import WAN_2, Display, round2
@@ -121,29 +121,27 @@ class Words:
     def function_classes(self, scope: str = "") -> list[dict[str, Any]]:
         """The 功能 classes (类) with an amount within a figure's scope — the parts of 数(scope) — or none
         when some expenditure in scope has no 功能科目."""
-        fig = self.fig
-        try:
-            if not fig.dim_known("功能", scope):
-                return []
-            rows = fig.rollup("功能", [""], scope)[1:]
-        except ExprError as exc:
-            raise TemplateError(f"功能类(「{scope}」)：{exc}") from None
         return [{"编码": r.code, "名称": r.name, "金额": amount_text(r.values[0], self.display)}
-                for r in rows if r.level == "类" and r.values[0]]
+                for r in self._function_rows("类", scope)]
 
     def function_items(self, scope: str = "") -> list[dict[str, Any]]:
         """Every 功能科目 项 with an amount within a figure's scope, with the names of its 类 and 款 and what
         the spec says it is used for: «“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”科目43.83万元，主要用于…»."""
         fig = self.fig
-        try:
-            if not fig.dim_known("功能", scope):
-                return []
-            rows = fig.rollup("功能", [""], scope)[1:]
-        except ExprError as exc:
-            raise TemplateError(f"功能项(「{scope}」)：{exc}") from None
         return [{"编码": r.code, "名称": r.name, "类名称": fig.code_name(r.code[:3]), "款名称": fig.code_name(r.code[:5]),
                  "金额": amount_text(r.values[0], self.display), "主要用途": self.tables.use_of(r.code)}
-                for r in rows if r.level == "项" and r.code and r.values[0]]
+                for r in self._function_rows("项", scope) if r.code]
+
+    def _function_rows(self, level: str, scope: str) -> list[Row]:
+        """The 功能 rows of one level (类 or 项) with an amount within `scope`; none when some expenditure in
+        scope has no 功能科目."""
+        try:
+            if not self.fig.dim_known("功能", scope):
+                return []
+            rows = self.fig.rollup("功能", [""], scope)[1:]
+        except ExprError as exc:
+            raise TemplateError(f"功能{level}(「{scope}」)：{exc}") from None
+        return [r for r in rows if r.level == level and r.values[0]]
 
     def income_parts(self, carryover: str = "单列") -> list[dict[str, Any]]:
         """The parts of 收入合计, every amount in exactly one part: `单列` — this year's sources as the spec

@@ -148,15 +148,16 @@ def _bytes(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} KB"
 
 
+NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))  # the plain scalars that are null
+
+
 class _TextResolver(yaml.resolver.BaseResolver):
     """We keep every scalar's text and only need to know nulls and merge keys: skip YAML 1.1's regex
     guessing of ints, floats, booleans and dates (the model decides types from the text)."""
 
-    NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and implicit[0]:
-            return NULL_TAG if value in self.NULLS else MERGE_TAG if value == "<<" else self.DEFAULT_SCALAR_TAG
+            return NULL_TAG if value in NULL_WORDS else MERGE_TAG if value == "<<" else self.DEFAULT_SCALAR_TAG
         return super().resolve(kind, value, implicit)
 
 
