@@ -120,11 +120,17 @@ def test_a_format_is_a_name_from_the_layers_nothing_else(tmp_path, name):
 
 
 def test_the_wheel_carries_templates_schema_and_catalog(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+    # built from a clean copy: a working tree's leftover build/ folder would hide a package missing from the list
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("build", ".venv", ".git", "*.egg-info", "__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
                    check=True, capture_output=True)
     wheel = next(tmp_path.glob("yusuan-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {p.relative_to(BUNDLED).as_posix() for p in BUNDLED.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert {f"generator/templates/{n}" for n in shipped} <= names
     assert "generator/schema/spec.schema.json" in names
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("*.py")} | {
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("data/*") if p.is_file()}
+    assert modules <= names, sorted(modules - names)  # every module and data file of the package, e.g. importer/
     assert {f"generator/catalog/data/{p.name}" for p in (ROOT / "generator" / "catalog" / "data").glob("*.csv")} <= names
