@@ -166,8 +166,35 @@ def docx_paragraphs(data: bytes) -> list[str]:
     """The text of each paragraph of a .docx's body, in order. Table cells are forms, not sentences: a
     绩效目标表 has none to read."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        body = etree.fromstring(zf.read("word/document.xml")).find(f"{{{W}}}body")
+        xml = zf.read("word/document.xml")
+    body = etree.fromstring(_without_tables(xml)).find(f"{{{W}}}body")
     return ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in body.iterchildren(f"{{{W}}}p")]
+
+
+_W_PREFIX = f'xmlns:w="{W}"'.encode()
+
+
+def _without_tables(xml: bytes) -> bytes:
+    """document.xml without its tables (w:tbl elements, nested ones within them): a form of hundreds of rows
+    need not be parsed to read the few paragraphs around it. As it is where the main namespace is not the
+    prefix `w` (Word and every docx library write `w:`)."""
+    root_end = xml.find(b">", xml.find(b"<w:document"))
+    if root_end < 0 or _W_PREFIX not in xml[:root_end]:
+        return xml
+    kept, depth, at = [], 0, 0
+    for m in _TABLE_TAG.finditer(xml, root_end):
+        if m.group(1):  # </w:tbl>
+            depth -= 1
+            if depth == 0:
+                at = m.end()
+        else:
+            if depth == 0:
+                kept.append(xml[at:m.start()])
+            depth += 1
+    return b"".join(kept) + xml[at:] if depth == 0 else xml
+
+
+_TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]")
 
 
 def quoted_texts(spec: Spec) -> list[str]:

@@ -174,10 +174,64 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
+# libyaml's own composer (C) builds the node graph twice as fast as the loop below, but recursively: tens of
+# thousands of levels overflow the C stack (a crash, not an exception). It is used only where the text itself
+# bounds the nesting well below that: a block collection opens an indentation level, at a column no greater
+# than its line's run of blanks and `- `/`? `/`: ` indicators (an indentless sequence adds one level per
+# mapping), and a flow collection needs a `[` or `{`. Other texts go through the loop, which never recurses.
+C_SAFE_DEPTH = 2_000  # 5,000 C levels were fine on an 8 MB stack; threads get the same by default on Linux
+_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.M)
+
+
+def depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth of any YAML document in `text`."""
+    widest = max((m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)), default=0)
+    return 2 * (widest + 1) + text.count("[") + text.count("{")
+
+
+class _CComposer(FAST_PARSER, _TextResolver):
+    """libyaml's parser and composer, our resolver."""
+
+    def __init__(self, text: str):
+        FAST_PARSER.__init__(self, text)
+        _TextResolver.__init__(self)
+
+
 def compose(text: str, parser_class: Any = FAST_PARSER) -> list[yaml.Node]:
-    """The documents' node graphs, as PyYAML's composer makes them but without recursion (libyaml's
-    composer overflows the C stack on deeply nested input): nodes from the parser's events, nesting
-    limited to MAX_DEPTH (raises _TooDeep) and anchors resolved per document."""
+    """The documents' node graphs, as PyYAML's composer makes them, nesting limited to MAX_DEPTH (raises
+    _TooDeep) and anchors resolved per document: by libyaml's composer where the text bounds the nesting
+    (see C_SAFE_DEPTH), else from the parser's events without recursion."""
+    if parser_class is FAST_PARSER is not yaml.SafeLoader and depth_bound(text) <= C_SAFE_DEPTH:
+        parser = _CComposer(text)
+        try:
+            documents = []
+            while parser.check_node():
+                documents.append(parser.get_node())
+        finally:
+            parser.dispose()
+        for node in documents:
+            _limit_depth(node)
+        return documents
+    return _compose_events(text, parser_class)
+
+
+def _limit_depth(root: yaml.Node) -> None:
+    """_TooDeep at the first collection (in document order) nested deeper than MAX_DEPTH, as the event loop
+    finds it; an alias is not nesting, and a node reached again through one is not walked again."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, yaml.CollectionNode) or id(node) in seen:
+            continue
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node.start_mark)
+        seen.add(id(node))
+        children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+        stack.extend((child, depth + 1) for child in reversed(children))
+
+
+def _compose_events(text: str, parser_class: Any) -> list[yaml.Node]:
     parser = parser_class(text)
     documents: list[yaml.Node] = []
     anchors: dict[str, yaml.Node] = {}
