@@ -172,14 +172,16 @@ def docx_paragraphs(data: bytes) -> list[str]:
 
 
 _W_PREFIX = f'xmlns:w="{W}"'.encode()
+_TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]")
 
 
 def _without_tables(xml: bytes) -> bytes:
     """document.xml without its tables (w:tbl elements, nested ones within them): a form of hundreds of rows
-    need not be parsed to read the few paragraphs around it. As it is where the main namespace is not the
-    prefix `w` (Word and every docx library write `w:`)."""
-    root_end = xml.find(b">", xml.find(b"<w:document"))
-    if root_end < 0 or _W_PREFIX not in xml[:root_end]:
+    need not be parsed to read the few paragraphs around it. Returned unchanged where the main namespace is
+    not written with the prefix `w` (Word and every docx library write `w:`) or the table tags do not pair."""
+    start = xml.find(b"<w:document")
+    root_end = xml.find(b">", start) if start >= 0 else -1
+    if root_end < 0 or _W_PREFIX not in xml[start:root_end]:
         return xml
     kept, depth, at = [], 0, 0
     for m in _TABLE_TAG.finditer(xml, root_end):
@@ -192,9 +194,6 @@ def _without_tables(xml: bytes) -> bytes:
                 kept.append(xml[at:m.start()])
             depth += 1
     return b"".join(kept) + xml[at:] if depth == 0 else xml
-
-
-_TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]")
 
 
 def quoted_texts(spec: Spec) -> list[str]:

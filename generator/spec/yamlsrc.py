@@ -179,7 +179,7 @@ class _TooDeep(Exception):
 # bounds the nesting well below that: a block collection opens an indentation level, at a column no greater
 # than its line's run of blanks and `- `/`? `/`: ` indicators (an indentless sequence adds one level per
 # mapping), and a flow collection needs a `[` or `{`. Other texts go through the loop, which never recurses.
-C_SAFE_DEPTH = 2_000  # 5,000 C levels were fine on an 8 MB stack; threads get the same by default on Linux
+C_SAFE_DEPTH = 2_000  # 10,000 levels were fine on an 8 MB stack, 30,000 crashed; Linux threads get 8 MB too
 _BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.M)
 
 
@@ -201,7 +201,8 @@ def compose(text: str, parser_class: Any = FAST_PARSER) -> list[yaml.Node]:
     """The documents' node graphs, as PyYAML's composer makes them, nesting limited to MAX_DEPTH (raises
     _TooDeep) and anchors resolved per document: by libyaml's composer where the text bounds the nesting
     (see C_SAFE_DEPTH), else from the parser's events without recursion."""
-    if parser_class is FAST_PARSER is not yaml.SafeLoader and depth_bound(text) <= C_SAFE_DEPTH:
+    bound = depth_bound(text) if parser_class is FAST_PARSER is not yaml.SafeLoader else None
+    if bound is not None and bound <= C_SAFE_DEPTH:
         parser = _CComposer(text)
         try:
             documents = []
@@ -209,8 +210,9 @@ def compose(text: str, parser_class: Any = FAST_PARSER) -> list[yaml.Node]:
                 documents.append(parser.get_node())
         finally:
             parser.dispose()
-        for node in documents:
-            _limit_depth(node)
+        if bound > MAX_DEPTH:  # else no document can be too deep
+            for node in documents:
+                _limit_depth(node)
         return documents
     return _compose_events(text, parser_class)
 
