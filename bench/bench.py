@@ -1,8 +1,8 @@
 """Benchmark: yusuan against the naive pipeline and against the re-save floor, for every format and for a
 district mixing the real units.
 
-    python bench/bench.py [--sample 10] [--replicas 20] [--jobs 2] [--pdf-replicas 4] [--runs 3] [--record]
-                          [--tree PATH …]
+    python bench/bench.py [--sample 10] [--replicas 20] [--jobs 2] [--pdf-replicas 4] [--memory-units 1000 5000]
+                          [--runs 3] [--record] [--tree PATH …]
 
 For each format (a synthetic district of --sample units from examples/make_district.py) and for each
 bundled spec, the CPU milliseconds per unit of the process measured here, best of several passes:
@@ -15,8 +15,11 @@ bundled spec, the CPU milliseconds per unit of the process measured here, best o
 Then `yusuan batch -j J --force` on the bundled specs, each replicated --replicas times: wall time, CPU of
 the batch and its workers, peak RSS of the batch process itself and of its largest worker (each read by
 that process; RUSAGE_CHILDREN here would count this benchmark's own image), against the re-save floor of
-the same outputs. With --pdf-replicas N > 0, `batch --pdf -j J` on a district of N copies of each spec:
-PDFs per second of wall time. Each run is a fresh process; --runs repeats it, --record adds the runs and
+the same outputs. `yusuan check SPEC` of each bundled spec, a fresh process each time: the wall time of
+the slowest (best of ten). For each of --memory-units N, a synthetic district of N mof units through
+`batch -j J`: the peak RSS of the batch process and of its largest worker. Measured yusuan processes use
+bytecode caches (a folder of the benchmark's own), as an installed wheel does. With --pdf-replicas N > 0,
+`batch --pdf -j J` on a district of N copies of each spec: PDFs per second of wall time. Each run is a fresh process; --runs repeats it, --record adds the runs and
 their spread to bench/RESULTS.md. --tree measures other checkouts of yusuan (their `generator` package)
 with this same script, run by run in turn, so that a before and an after share the machine's moods.
 """
@@ -130,13 +133,37 @@ runpy.run_module("generator", run_name="__main__")
 """
 
 
+def installed_env(tree: Path) -> dict[str, str]:
+    """The environment of a measured yusuan process: `tree` on the path, with bytecode caches (in a folder
+    of the benchmark's own) as an installed wheel has them — PYTHONDONTWRITEBYTECODE would make every run
+    compile the package's sources again."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPATH": str(tree), "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "yusuan-bench-pyc")}
+
+
+def check_wall(tree: Path, specs: list[Path], rounds: int = 10) -> float:
+    """Seconds of wall time of `yusuan check SPEC`, a fresh process each time, best of `rounds`; the slowest
+    of the specs (the first call, not timed, writes the bytecode caches)."""
+    worst = 0.0
+    for spec in specs:
+        best = float("inf")
+        for i in range(rounds + 1):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "generator", "check", str(spec)], capture_output=True, cwd=tree,
+                           env=installed_env(tree), check=False)
+            if i:
+                best = min(best, time.perf_counter() - start)
+        worst = max(worst, best)
+    return worst
+
+
 def batch(tree: Path, folder: Path, out: Path, jobs: int, *extra: str) -> dict[str, float]:
     """One `yusuan batch --force` in its own process: wall s, CPU s (the batch and its workers), peak RSS MB
     of the batch process and of its largest worker."""
     before = os.times()
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", BATCH, "batch", str(folder), "-o", str(out), "-j", str(jobs), "--force",
-                           *extra], capture_output=True, text=True, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)})
+                           *extra], capture_output=True, text=True, cwd=tree, env=installed_env(tree))
     wall = time.perf_counter() - start
     after = os.times()
     if proc.returncode != 0:
@@ -170,6 +197,14 @@ def one_run(args: argparse.Namespace) -> list[tuple[str, float, str]]:
                  ("混合区：batch CPU / 重存下限", b["cpu"] / floor, ""),
                  ("混合区：batch 主进程峰值内存", b["rss_main"], "MB"),
                  ("混合区：最大工作进程峰值内存", b["rss_worker"], "MB")]
+        rows.append(("check：单个真实单位的墙钟（最慢的一个，各取最好的一次）",
+                     check_wall(args.tree, replicate(args.tree, tmp / "check", 1)), "s"))
+        for n in args.memory_units:
+            write_district(tmp / f"memory-{n}", n, "mof")
+            m = batch(args.tree, tmp / f"memory-{n}", tmp / f"memory-{n}-out", args.jobs)
+            rows += [(f"内存：{n} 个合成单位（mof），batch -j {args.jobs} 墙钟", m["wall"], "s"),
+                     (f"内存：{n} 个单位，batch 主进程峰值", m["rss_main"], "MB"),
+                     (f"内存：{n} 个单位，最大工作进程峰值", m["rss_worker"], "MB")]
         if args.pdf_replicas:
             replicate(args.tree, tmp / "pdf", args.pdf_replicas)
             p = batch(args.tree, tmp / "pdf", tmp / "pdf-out", args.jobs, "--pdf")
@@ -212,7 +247,7 @@ def record(text: str, args: argparse.Namespace, load: str) -> None:
 def child(tree: Path, args: argparse.Namespace) -> list[tuple[str, float, str]]:
     """One run over `tree`, in a fresh process of its own (nothing compiled or cached from another run)."""
     options = ["--sample", str(args.sample), "--replicas", str(args.replicas), "--pdf-replicas", str(args.pdf_replicas),
-               "--jobs", str(args.jobs), "--formats", *args.formats]
+               "--jobs", str(args.jobs), "--formats", *args.formats, "--memory-units", *map(str, args.memory_units)]
     proc = subprocess.run([sys.executable, __file__, "--child", "--tree", str(tree), *options], capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-2000:])
@@ -225,6 +260,8 @@ def main() -> None:
     parser.add_argument("--formats", nargs="*", default=list(FORMATS))
     parser.add_argument("--replicas", type=int, default=20, help="copies of each bundled spec in the mixed district")
     parser.add_argument("--pdf-replicas", type=int, default=4, help="copies of each spec converted to PDF (0: none)")
+    parser.add_argument("--memory-units", type=int, nargs="*", default=[1000, 5000],
+                        help="synthetic districts whose batch memory is measured (none: skip)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--record", action="store_true", help="add the results to bench/RESULTS.md")

@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import multiprocessing
 import multiprocessing.util
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -20,15 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import build, clashes, output_dir
+from .build import build, clashes, docx_template, output_dir, xlsx_template
 from .catalog import DATA as CATALOG_DATA
+from .catalog import load_catalog
 from .catalog.local import find_local_file
-from .checks import spec_files
+from .checks import rules, spec_files
 from .department import check_any, is_department, member_files, without_members
 from .findings import finding
-from .formats import Format, FormatError, templates_for
+from .formats import DEFAULT, Format, FormatError, templates_for
 from .money import ZERO, plain
 from .output import OutputError, write_all
+from .render.package import precompress
 
 MANIFESTS = ".yusuan"  # OUT/.yusuan/<key>.json: what each spec last built
 SUMMARY_TEMPLATE = "xlsx/汇总.xlsx"
@@ -232,6 +236,35 @@ def shard(specs: list[Path], k: int, n: int) -> list[Path]:
     return specs[k - 1::n]
 
 
+_TOP_KEYS = re.compile(r"^(格式|年度|科目版本)[ \t]*:[ \t]*[\"']?([\w-]+)", re.M)  # as a spec writes them
+
+
+def warm(specs: list[Path], options: Options) -> None:
+    """Before the workers fork: import the checks, load the 科目 editions and compile the templates of the
+    formats the specs name (read from each spec's top-level lines as text), so every worker inherits them
+    instead of doing it again. Only a head start: whatever this misses a worker does itself."""
+    rules()  # the rule modules are imported on first use
+    formats, editions = set(), set()
+    for spec in specs:
+        try:
+            keys = dict(_TOP_KEYS.findall(spec.read_text(encoding="utf-8", errors="replace")))
+        except OSError:
+            continue  # the worker reports it
+        formats.add((templates_for(spec.parent, options.templates), options.fmt_name or keys.get("格式") or DEFAULT))
+        edition = keys.get("科目版本") or keys.get("年度") or ""
+        if edition.isdigit():
+            editions.add(int(edition))
+    for edition in editions:
+        load_catalog(edition)
+    for stack, name in formats:
+        try:
+            for path, _ in stack.format(name).files.values():
+                template = xlsx_template(path) if path.suffix == ".xlsx" else docx_template(path)
+                precompress(template.shared_parts())
+        except Exception:  # a broken format or template is its units' finding, in the workers
+            continue
+
+
 def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), *, jobs: int | None = None,
               part: tuple[int, int] | None = None,
               on_result: Callable[[UnitResult, int, int], None] | None = None) -> BatchResult:
@@ -255,6 +288,8 @@ def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), 
         for spec in specs:
             collect(process(spec, out, options))
     else:
+        if multiprocessing.get_start_method() == "fork":  # else the workers would not inherit it
+            warm(specs, options)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             waiting = iter(specs)
             pending: set[Future] = set()

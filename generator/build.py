@@ -6,14 +6,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from .checks import Checked
 from .department import Department
 from .figures import Figures
 from .findings import Finding, finding
-from .formats import Format
+from .formats import Format, file_version
 from .output import OutputError, write_all
 from .render.docx import DocxForm
 from .render.narrative_sums import narrative_findings
@@ -36,15 +36,23 @@ def safe_name(name: str) -> str:
     return text.rstrip(" .") or "未命名"
 
 
-@cache
 def xlsx_template(path: Path) -> XlsxTemplate:
-    """Compiled once per process."""
+    """Compiled once per process and version of the file."""
+    return _xlsx_template(path, file_version(path))
+
+
+def docx_template(path: Path) -> DocxForm:
+    """Compiled once per process and version of the file."""
+    return _docx_template(path, file_version(path))
+
+
+@lru_cache(maxsize=256)
+def _xlsx_template(path: Path, version: tuple[int, int] | None) -> XlsxTemplate:
     return XlsxTemplate(path)
 
 
-@cache
-def docx_template(path: Path) -> DocxForm:
-    """Compiled once per process."""
+@lru_cache(maxsize=256)
+def _docx_template(path: Path, version: tuple[int, int] | None) -> DocxForm:
     return DocxForm(path, FILTERS)
 
 

@@ -1,5 +1,4 @@
 """The `yusuan` command: a thin layer over the library."""
-from __future__ import annotations
 
 import json
 import os
@@ -12,7 +11,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from . import __version__, api, cli_zh  # noqa: F401  (cli_zh: click's own words in Chinese)
 from .catalog import load_catalog
@@ -33,6 +31,12 @@ def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     piped = not stream.isatty() and "COLUMNS" not in os.environ
     return Console(stderr=stderr, highlight=False, width=100_000 if piped else None, soft_wrap=piped)
+
+
+def _table(title: str) -> Any:
+    """A rich Table (imported when a command prints one: `check` does not)."""
+    from rich.table import Table
+    return Table(title=title, title_justify="left")
 
 
 out = _console()
@@ -434,7 +438,7 @@ def diff(old: Annotated[Path, typer.Argument(help="原规格", show_default=Fals
     if not lines:
         out.print("两份规格的数字相同")
         raise typer.Exit(0)
-    table = Table(title=escape(f"{old} → {new}（万元）"), title_justify="left")
+    table = _table(escape(f"{old} → {new}（万元）"))
     for col in ("分组", "编码", "名称", "原", "新", "增减", "增减率"):
         table.add_column(col, justify="right" if col in ("原", "新", "增减", "增减率") else "left")
     for line in lines:
@@ -473,7 +477,7 @@ def catalog(query: Annotated[str, typer.Argument(help="科目编码（或其开�
     if not hits:
         err.print(f"{cat.edition} 年版科目表中没有找到「{escape(query)}」")
         raise typer.Exit(1)
-    table = Table(title=escape(f"{cat.edition} 年版政府收支分类科目：{query}（{len(hits)} 条）"), title_justify="left")
+    table = _table(escape(f"{cat.edition} 年版政府收支分类科目：{query}（{len(hits)} 条）"))
     for col in ("编码", "名称", "分类", "级次", "上级", "来源"):
         table.add_column(col)
     for c in hits[:200]:
@@ -515,7 +519,7 @@ def formats(ctx: typer.Context, templates: TemplatesOpt = None, as_json: AsJson 
     for problem in stack.problems:
         err.print(f"[red]错误[/] {escape(problem)}", soft_wrap=True)
     out.print("模板层（先找到的优先）：" + "；".join(escape(layer.label) for layer in stack.layers), soft_wrap=True)
-    table = Table(title="公开格式", title_justify="left")
+    table = _table("公开格式")
     for column in ("格式", "名称", "文件", "来源"):
         table.add_column(column)
     for row in rows:

@@ -92,16 +92,18 @@ class Templates:
 
     def format(self, name: str) -> Format:
         """The format `name` with every template resolved. Raises FormatError."""
-        return _load_format(self, name)
+        return _load_format(self, name, _version(self, name))
 
 
 def templates_for(start: Path | None = None, explicit: Path | None = None) -> Templates:
-    """The layers for a spec in folder `start` (or the current folder), with `--templates` if given."""
-    return _templates_for((start or Path.cwd()).resolve(), explicit, os.environ.get("YUSUAN_TEMPLATES") or None)
+    """The layers for a spec in folder `start` (or the current folder), with `--templates` if given. The
+    workspace folder is looked for on every call: a process that lives on (a batch's parent, a library
+    user) sees one made since."""
+    return _templates_for(workspace_dir(start or Path.cwd()), explicit, os.environ.get("YUSUAN_TEMPLATES") or None)
 
 
 @lru_cache(maxsize=1024)
-def _templates_for(start: Path, explicit: Path | None, env: str | None) -> Templates:
+def _templates_for(workspace: Path | None, explicit: Path | None, env: str | None) -> Templates:
     layers: list[Layer] = []
     problems: list[str] = []
     bundled = bundled_dir()
@@ -118,7 +120,7 @@ def _templates_for(start: Path, explicit: Path | None, env: str | None) -> Templ
 
     if explicit is not None:
         add(explicit, "--templates", "--templates 指定的模板文件夹")
-    add(workspace_dir(start), "工作区", None)
+    add(workspace, "工作区", None)
     if env:
         add(Path(env), "YUSUAN_TEMPLATES", "环境变量 YUSUAN_TEMPLATES 指定的模板文件夹")
     add(bundled, "内置", "安装不完整（请重新安装 yusuan）：内置模板文件夹")
@@ -176,9 +178,23 @@ class Format:
         return [p for p in (self.path, *(path for path, _ in self.files.values())) if p is not None]
 
 
+def file_version(path: Path) -> tuple[int, int] | None:
+    """What tells a file's versions apart in a process that outlives an edit: its mtime and size."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _version(templates: Templates, name: str) -> tuple[int, int] | None:
+    hit = templates.find(f"{name}.yaml") if NAME.match(name) else None
+    return file_version(hit[0]) if hit else None
+
+
 @lru_cache(maxsize=256)
-def _load_format(templates: Templates, name: str) -> Format:
-    read = read_format(templates, name)
+def _load_format(templates: Templates, name: str, version: tuple[int, int] | None) -> Format:
+    read = _read_format(templates, name, version)
     if read.format is None:
         raise FormatError(_summary(name, read.findings), read.findings)
     return read.format
@@ -194,10 +210,14 @@ class Read:
     doc: Document
 
 
-@lru_cache(maxsize=256)
 def read_format(templates: Templates, name: str) -> Read:
     """The format `name` and what is wrong with its file, each problem a finding at its line. Raises
     UnknownFormat for a name that is no format of the layers."""
+    return _read_format(templates, name, _version(templates, name))
+
+
+@lru_cache(maxsize=256)
+def _read_format(templates: Templates, name: str, version: tuple[int, int] | None) -> Read:
     if not NAME.match(name):
         raise UnknownFormat(f"「{name}」不是格式名（格式名只含文字、数字、_ 和 -，如 mof）")
     hit = templates.find(f"{name}.yaml")

@@ -8,7 +8,20 @@ import tempfile
 from pathlib import Path
 
 from .os_errors import reason
-from .render.package import FILE_MODE
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (os.umask can only set it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1], 8) for line in fh if line.startswith("Umask:"))
+    except (OSError, StopIteration):
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file: outputs are as readable as the user's files
 
 
 class OutputError(Exception):

@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from .render.package import FILE_MODE
+from .output import FILE_MODE
 
 FONTS_CONF = Path(__file__).parent / "data" / "fonts.conf"
 STARTUP = 60.0  # seconds a listening soffice may take to accept (at most the converter's time-out)

@@ -29,30 +29,33 @@ def print_findings(console: Console, findings: Iterable[Finding], files: Iterabl
     for f in findings:
         by_file[f.file or ""].append(f)
     cache: dict[str, list[str]] = {}
+    out: list[str] = []  # markup lines, printed at once (a print per line costs ~0.2 ms)
     for file in dict.fromkeys([*files, *by_file]):
         items = sorted(by_file.get(file, []), key=lambda f: (f.line or 0, f.column or 0, f.code))
         if not items:
-            console.print(f"[green]✓[/] {escape(file)}")
+            out.append(f"[green]✓[/] {escape(file)}")
             continue
         errors = sum(f.is_error for f in items)
-        console.print(f"[bold]{escape(file)}[/]  {errors} 个错误，{len(items) - errors} 个警告", soft_wrap=True)
+        out.append(f"[bold]{escape(file)}[/]  {errors} 个错误，{len(items) - errors} 个警告")
         lines = _source_lines(file, cache)
         for f in items:
             where = f"{f.line}:{f.column or 1}" if f.line else "-"
-            console.print(f"  {where:>7}  {LABEL[f.severity]} [dim]{f.code}[/]  {escape(f.message)}", soft_wrap=True)
+            out.append(f"  {where:>7}  {LABEL[f.severity]} [dim]{f.code}[/]  {escape(f.message)}")
             if f.path:
-                console.print(f"           [dim]位置：{escape(f.path)}[/]", soft_wrap=True)
+                out.append(f"           [dim]位置：{escape(f.path)}[/]")
             if f.line and lines:
                 around = 2 if f.code == "E-YAML-SYNTAX" else 0
                 for n in range(max(1, f.line - around), min(len(lines), f.line + around) + 1):
                     text, col = _window(lines[n - 1], f.column or 1 if n == f.line else 1)
-                    console.print(f"    [dim]{n:>5} |[/] {escape(text)}", highlight=False, soft_wrap=True)
+                    out.append(f"    [dim]{n:>5} |[/] {escape(text)}")
                     if n == f.line:
                         pad = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text[: col - 1])
-                        console.print(f"    [dim]      |[/] {' ' * pad}[red]^[/]", soft_wrap=True)
+                        out.append(f"    [dim]      |[/] {' ' * pad}[red]^[/]")
             if f.hint:
-                console.print(f"           [cyan]提示：{escape(f.hint)}[/]", soft_wrap=True)
-        console.print()
+                out.append(f"           [cyan]提示：{escape(f.hint)}[/]")
+        out.append("")
+    if out:
+        console.print("\n".join(out), soft_wrap=True, emoji=False)
 
 
 SHOWN = 160  # characters of a source line shown around the column a finding points at

@@ -194,6 +194,29 @@ def test_an_edited_template_of_a_quoted_format_is_rebuilt(tmp_path):
     assert "生成 1" in again.output and "未变跳过 0" in again.output, again.output
 
 
+def test_a_long_lived_process_reads_templates_and_formats_as_they_are_now(tmp_path):
+    """A batch's parent compiles templates before it forks, and serve or a library user lives on: a
+    template or format file edited in place since is read again, not served from the first compile."""
+    from generator.build import xlsx_template
+    from generator.formats import templates_for
+    layer = tmp_path / "templates"
+    (layer / "xlsx" / "hunan").mkdir(parents=True)
+    workbook = layer / "xlsx" / "hunan" / "部门预算公开表.xlsx"
+    shutil.copy(ROOT / "templates" / "xlsx" / "hunan" / "部门预算公开表.xlsx", workbook)
+    fmt = layer / "hunan.yaml"
+    fmt.write_text((ROOT / "templates" / "hunan.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    first, stack = xlsx_template(workbook), templates_for(tmp_path)
+    assert xlsx_template(workbook) is first and stack.format("hunan").title == "湖南省部门预算公开"
+    with zipfile.ZipFile(workbook, "a") as zf:
+        zf.writestr("docProps/custom.xml", "<Properties/>")
+    fmt.write_text(fmt.read_text(encoding="utf-8").replace("名称: 湖南省部门预算公开", "名称: 改过的格式"), encoding="utf-8")
+    later = time.time_ns() + 2_000_000_000  # a coarse file clock must still tell the versions apart
+    for path in (workbook, fmt):
+        os.utime(path, ns=(later, later))
+    assert "docProps/custom.xml" in xlsx_template(workbook).parts and "docProps/custom.xml" not in first.parts
+    assert templates_for(tmp_path).format("hunan").title == "改过的格式"
+
+
 def test_a_failed_unit_shows_its_first_error_with_file_and_line(district, tmp_path):
     result = batch(district, "-o", tmp_path / "out")
     line = next(t for t in result.output.splitlines() if t.startswith("✗") and "broken.yaml" in t)

@@ -16,7 +16,7 @@ from conftest import HETANG, ROOT, SHIZHU
 from generator import api
 from generator.cli import app
 from generator.importer import ImportFailed, import_workbook
-from generator.render.package import FILE_MODE
+from generator.output import FILE_MODE
 
 MINIMAL = ROOT / "examples" / "最小单位.yaml"
 BENJI = ROOT / "examples" / "某区住房和城乡建设局" / "本级.yaml"  # 元

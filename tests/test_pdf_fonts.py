@@ -17,8 +17,8 @@ import pytest
 from lxml import etree
 
 from conftest import SHIZHU, SPECS
+from generator.output import FILE_MODE
 from generator.pdf import FONTS_CONF, Converter, soffice
-from generator.render.package import FILE_MODE
 from generator.render.zh_cn import localise
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

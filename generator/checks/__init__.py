@@ -73,7 +73,7 @@ class Checked:
 Rule = Callable[[Context], Iterable[Finding]]
 
 
-def _rules() -> list[Rule]:
+def rules() -> list[Rule]:
     from . import codes, indicators, policy, rounding, sums
     return [*codes.RULES, *sums.RULES, *rounding.RULES, *indicators.RULES, *policy.RULES]
 
@@ -100,7 +100,7 @@ def check_file(path: Path, codes_file: Path | None = None, format_name: str | No
     out.findings.extend(problems)
     out.figures = Figures(spec, catalog)
     ctx = Context(doc=loaded.doc, spec=spec, catalog=catalog, figures=out.figures, format=out.format)
-    for rule in _rules():
+    for rule in rules():
         out.findings.extend(rule(ctx))
     return out
 

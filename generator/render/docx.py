@@ -81,6 +81,11 @@ class DocxForm:
         self.filters = filters or {}
         self._writers = Writers()
 
+    def shared_parts(self) -> list[bytes]:
+        """The parts every output carries unchanged; this compiles the others, as a first render would (a
+        broken template raises TemplateError)."""
+        return [data for name, data in self.parts.items() if name not in self._templates and name != CORE]
+
     @cached_property
     def _tpl(self) -> DocxTemplate:
         """docxtpl's XML preparation and fixes (given our parts: it never loads the document itself)."""

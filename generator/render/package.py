@@ -11,26 +11,14 @@ import struct
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
+from ..output import FILE_MODE
 from .zh_cn import LANG, localise
 
 DOS_TIME, DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: timestamps carry no information
 _COMPRESSED: dict[int, tuple[bytes, bytes, int]] = {}  # id(data) → (data, deflated, crc)
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it where Linux tells it (os.umask can only set it)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            return next(int(line.split()[1], 8) for line in fh if line.startswith("Umask:"))
-    except (OSError, StopIteration):
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return mask
-
-
-FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file: outputs are as readable as the user's files
 
 
 def read_parts(path: Path) -> dict[str, bytes]:
@@ -52,6 +40,12 @@ def _deflated(data: bytes, reuse: bool) -> tuple[bytes, int]:
         packed, crc = _deflate(data, 9)  # shared parts: compressed once, as small as they get
         hit = _COMPRESSED[id(data)] = (data, packed, crc)
     return hit[1], hit[2]
+
+
+def precompress(parts: Iterable[bytes]) -> None:
+    """Compress template parts every output carries unchanged now (a batch does it before forking)."""
+    for data in parts:
+        _deflated(data, True)
 
 
 def zip_bytes(parts: dict[str, bytes], unchanged: frozenset[str] = frozenset()) -> bytes:

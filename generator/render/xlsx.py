@@ -532,6 +532,10 @@ class XlsxTemplate:
         parts["docProps/core.xml"] = core_properties(title, when)
         return parts
 
+    def shared_parts(self) -> list[bytes]:
+        """The parts every output carries unchanged."""
+        return [data for name, data in self._book.parts.items() if self.parts.get(name) is data]
+
     @cached_property
     def _book(self) -> _Book:
         return _Book(self.parts)

@@ -4,7 +4,6 @@ Attribute names are English for the code; the YAML keys (aliases) are Chinese fo
 them. Amounts are exact `Decimal` 万元 (a spec written in 元 is converted on load). Codes (科目) stay
 text here — "2010301" or "2010301 行政运行" — and are resolved against the catalog by the checks.
 """
-from __future__ import annotations
 
 import datetime as dt
 import re
