@@ -13,13 +13,14 @@ import multiprocessing.util
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import __version__
 from .build import build, clashes, docx_template, output_dir, xlsx_template
@@ -51,7 +52,7 @@ class UnitResult:
     figures: dict[str, str | None] = field(default_factory=dict)
     errors: int = 0
     warnings: int = 0
-    findings: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # after a run: a failed unit's (the others' are in report.json)
     message: str = ""
 
     @property
@@ -265,6 +266,32 @@ def warm(specs: list[Path], options: Options) -> None:
             continue
 
 
+class Spool:
+    """The warnings of units that built, in a temporary file until report.json is written: the batch
+    process keeps a few hundred bytes per unit, however large the district."""
+
+    def __init__(self, file: IO[bytes]):
+        self.file = file
+        self.at: dict[str, tuple[int, int]] = {}  # spec → (offset, length)
+
+    def keep(self, u: UnitResult) -> None:
+        if u.failed or not u.findings:
+            return  # a failed unit keeps its findings: its first error is shown
+        data = json.dumps(u.findings, ensure_ascii=False).encode("utf-8")
+        self.file.seek(0, os.SEEK_END)
+        self.at[u.spec] = (self.file.tell(), len(data))
+        self.file.write(data)
+        u.findings = []
+
+    def findings(self, u: UnitResult) -> list[dict]:
+        """All of the unit's findings: those kept here, then any added since (a clash of folders)."""
+        hit = self.at.get(u.spec)
+        if hit is None:
+            return u.findings
+        self.file.seek(hit[0])
+        return json.loads(self.file.read(hit[1])) + u.findings
+
+
 def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), *, jobs: int | None = None,
               part: tuple[int, int] | None = None,
               on_result: Callable[[UnitResult, int, int], None] | None = None) -> BatchResult:
@@ -275,42 +302,51 @@ def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), 
     if part is not None:
         specs = shard(specs, *part)
     clean_leftovers(out)
-    jobs = max(1, jobs or os.cpu_count() or 1)
     results: dict[str, UnitResult] = {}
-    interrupted = False
+    with tempfile.TemporaryFile() as spooled:
+        spool = Spool(spooled)
 
-    def collect(r: UnitResult) -> None:
-        results[r.spec] = r
-        if on_result:
-            on_result(r, len(results), len(specs))
+        def collect(r: UnitResult) -> None:
+            results[r.spec] = r
+            if on_result:
+                on_result(r, len(results), len(specs))
+            spool.keep(r)
 
+        interrupted = _build_all(specs, out, options, max(1, jobs or os.cpu_count() or 1), collect)
+        units = [results[str(s)] for s in specs if str(s) in results]
+        _same_folder(units)
+        summaries = ([] if interrupted or part is not None else
+                     write_summaries(units, out, options.templates, spool.findings))
+    return BatchResult(units, summaries, interrupted)
+
+
+def _build_all(specs: list[Path], out: Path, options: Options, jobs: int,
+               collect: Callable[[UnitResult], None]) -> bool:
+    """Process every spec, in `jobs` worker processes, each result to `collect` as it comes. True when
+    interrupted (Ctrl-C): what finished is collected, the rest cancelled."""
     if jobs == 1:
         for spec in specs:
             collect(process(spec, out, options))
-    else:
-        if multiprocessing.get_start_method() == "fork":  # else the workers would not inherit it
-            warm(specs, options)
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            waiting = iter(specs)
-            pending: set[Future] = set()
-            try:
-                while True:  # a few tasks per worker in flight, not the whole district up front
-                    for spec in itertools.islice(waiting, jobs * 4 - len(pending)):
-                        pending.add(pool.submit(process, spec, out, options))
-                    if not pending:
-                        break
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        collect(future.result())
-            except KeyboardInterrupt:
-                interrupted = True
-                for future in pending:
-                    future.cancel()
-                pool.shutdown(wait=True, cancel_futures=True)
-    units = [results[str(s)] for s in specs if str(s) in results]
-    _same_folder(units)
-    summaries = [] if interrupted or part is not None else write_summaries(units, out, options.templates)
-    return BatchResult(units, summaries, interrupted)
+        return False
+    if multiprocessing.get_start_method() == "fork":  # else the workers would not inherit it
+        warm(specs, options)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        waiting = iter(specs)
+        pending: set[Future] = set()
+        try:
+            while True:  # a few tasks per worker in flight, not the whole district up front
+                for spec in itertools.islice(waiting, jobs * 4 - len(pending)):
+                    pending.add(pool.submit(process, spec, out, options))
+                if not pending:
+                    return False
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    collect(future.result())
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            return True
 
 
 def _same_folder(units: list[UnitResult]) -> None:
@@ -329,9 +365,10 @@ def _same_folder(units: list[UnitResult]) -> None:
 UNKNOWN_YEAR = "未知年度"
 
 
-def write_summaries(units: list[UnitResult], out: Path, templates: Path | None = None) -> list[Path]:
+def write_summaries(units: list[UnitResult], out: Path, templates: Path | None = None,
+                    findings: Callable[[UnitResult], list[dict]] = lambda u: u.findings) -> list[Path]:
     """OUT/<年度>/汇总.xlsx and report.json per year; units whose year could not be read have their own,
-    under OUT/未知年度/."""
+    under OUT/未知年度/. report.json is written unit by unit (`findings` reads each unit's back)."""
     years: dict[int | None, list[UnitResult]] = {}
     for u in sorted(units, key=lambda u: (u.year is None, u.year or 0)):
         years.setdefault(u.year, []).append(u)
@@ -340,19 +377,30 @@ def write_summaries(units: list[UnitResult], out: Path, templates: Path | None =
         folder = out / (str(year) if year is not None else UNKNOWN_YEAR)
         totals = {k: sum((Decimal(v) for u in mine if (v := u.figures.get(k)) is not None), ZERO)
                   for k in SUMMARY_FIGURES}
-        report = {"年度": year, "单位数": len(mine), "失败": sum(u.failed for u in mine),
-                  "合计": {k: plain(v) for k, v in totals.items()},
-                  "单位": [_report_unit(u) for u in mine]}
-        write_all([(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")),
+        head = {"年度": year, "单位数": len(mine), "失败": sum(u.failed for u in mine),
+                "合计": {k: plain(v) for k, v in totals.items()}}
+        write_all([(folder / "report.json", _report(head, (_report_unit(u, findings(u)) for u in mine))),
                    (folder / "汇总.xlsx", _summary_workbook(mine, totals, year, templates))])
         written += [folder / "汇总.xlsx", folder / "report.json"]
     return written
 
 
-def _report_unit(u: UnitResult) -> dict[str, Any]:
+def _report(head: dict[str, Any], units: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """{**head, "单位": [...]} as json.dumps(indent=2) writes it, one unit at a time."""
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    yield (text[:-2] + ',\n  "单位": [').encode("utf-8")  # without its closing "\n}"
+    empty = True
+    for unit in units:
+        yield (("" if empty else ",") + "\n    " +
+               json.dumps(unit, ensure_ascii=False, indent=2).replace("\n", "\n    ")).encode("utf-8")
+        empty = False
+    yield b"]\n}" if empty else b"\n  ]\n}"
+
+
+def _report_unit(u: UnitResult, findings: list[dict]) -> dict[str, Any]:
     """What a unit's outputs are, independent of whether this run made them or found them current."""
     return {"规格": u.spec, "单位": u.unit, "结果": "失败" if u.failed else "成功", "通过检查": u.errors == 0, "错误": u.errors,
-            "警告": u.warnings, "数字": u.figures, "文件": u.files, "说明": u.message or None, "问题": u.findings}
+            "警告": u.warnings, "数字": u.figures, "文件": u.files, "说明": u.message or None, "问题": findings}
 
 
 def _summary_workbook(units: list[UnitResult], totals: dict[str, Decimal], year: int | None,

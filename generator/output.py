@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .os_errors import reason
@@ -33,8 +34,8 @@ class OutputError(Exception):
         super().__init__(f"无法写入 {path}：{self.reason}")
 
 
-def write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write every (path, data), atomically as a set. Raises OutputError."""
+def write_all(files: Sequence[tuple[Path, bytes | Iterable[bytes]]]) -> None:
+    """Write every (path, data), atomically as a set; data may come in pieces. Raises OutputError."""
     written: list[tuple[str, Path]] = []
     try:
         for path, data in files:
@@ -47,7 +48,7 @@ def write_all(files: list[tuple[Path, bytes]]) -> None:
             try:
                 with os.fdopen(fd, "wb") as fh:
                     os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp makes it 0600
-                    fh.write(data)
+                    fh.writelines([data] if isinstance(data, bytes) else data)
                     fh.flush()
                     os.fsync(fh.fileno())
             except OSError as exc:

@@ -63,6 +63,25 @@ def test_good_units_finish_broken_ones_are_reported(district, tmp_path):
     assert all(r[8] == "通过" and r[10] == "成功" for r in rows)
 
 
+def test_report_has_every_warning_though_the_batch_keeps_them_on_disk(district, tmp_path):
+    """While a batch runs, the warnings of units that built wait in a temporary file (the batch process
+    stays small however large the district): report.json has every one, as `check` finds them, and a
+    clash found after the units ran is added to the warnings kept."""
+    from generator import api
+    shutil.copy(district / "unit0003.yaml", district / "again.yaml")  # the same unit and year twice
+    out = tmp_path / "out"
+    result = api.batch(district, output=out, jobs=2)
+    report = {u["规格"]: u for u in json.loads((out / "2024" / "report.json").read_text(encoding="utf-8"))["单位"]}
+    for spec in sorted(district.glob("unit*.yaml")):
+        checked = [f.code for f in check_file(spec).findings]
+        codes = [f["code"] for f in report[str(spec)]["问题"]]
+        assert codes == checked + (["E-BUILD-DUPLICATE"] if spec.name == "unit0003.yaml" else [])
+    assert sum(len(u["问题"]) for u in report.values() if u["结果"] == "成功") >= 5  # warnings were kept
+    again = next(u for u in result.units if u.spec.endswith("again.yaml"))
+    assert again.failed and again.first_error.startswith(f"{district / 'again.yaml'}: E-BUILD-DUPLICATE")
+    assert all(not u.findings for u in result.units if not u.failed)
+
+
 def test_second_run_skips_force_rebuilds(district, tmp_path):
     out = tmp_path / "out"
     batch(district, "-o", out)
