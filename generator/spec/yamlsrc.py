@@ -536,6 +536,8 @@ class _Walker:
         self.doc.values.setdefault(path, node.start_mark)
         if node.tag not in KNOWN_TAGS:  # reported, then read as if untagged (the error stops the build)
             self.at("E-YAML-SYNTAX", node, "tag", tag=node.tag.replace("tag:yaml.org,2002:", "!!"))
+        if isinstance(node, yaml.ScalarNode):  # a scalar holds nothing: no alias can recurse through it
+            return None if node.tag == NULL_TAG and _plain(node) else self.text(node)  # the text; the model types it
         if id(node) in self.active:
             self.doc.findings.append(self.doc.at("E-YAML-SYNTAX", path, "self_alias"))
             return None
@@ -543,14 +545,9 @@ class _Walker:
         try:
             if isinstance(node, yaml.MappingNode):
                 return self.mapping(node, path)
-            if isinstance(node, yaml.SequenceNode):
-                for item in node.value:
-                    self.text_node(item)
-                return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
-            assert isinstance(node, yaml.ScalarNode)
-            if node.tag == NULL_TAG and _plain(node):
-                return None
-            return self.text(node)  # the exact text; types are decided by the model
+            for item in node.value:
+                self.text_node(item)
+            return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
         finally:
             self.active.discard(id(node))
 
@@ -558,7 +555,7 @@ class _Walker:
         """A scalar's text, without characters a document cannot hold (an escape like "\x01" or "\ud800"
         can make them): each removed with a warning."""
         text = node.value
-        if _UNWRITABLE.search(text):
+        if node.style == '"' and _UNWRITABLE.search(text):  # only escapes make them: the file's text has none
             for char in sorted(set(_UNWRITABLE.findall(text))):
                 self.at("W-TEXT-CHARACTER", node, char=f"U+{ord(char):04X}")
             text = _UNWRITABLE.sub("", text)
@@ -594,9 +591,11 @@ def _rejoin_numbers(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]
     """A comma ends a value inside a flow mapping, so YAML reads `{金额: 1,250.00}` as {金额: 1, 250.00: null}.
     Put such a number back together ('1,250.00', the text the user typed) so that the amount check refuses it
     with its hint, instead of an unknown key 250.00 and an amount of 1."""
+    if not node.flow_style:
+        return node.value
     pairs: list[tuple[yaml.Node, yaml.Node]] = []
     for key, value in node.value:
-        prev = pairs[-1][1] if pairs and node.flow_style else None
+        prev = pairs[-1][1] if pairs else None
         if (prev is not None and _plain(prev) and _plain(key) and _plain(value) and value.tag == NULL_TAG
                 and _INTEGER.fullmatch(prev.value) and _GROUP.fullmatch(key.value)
                 and (key.start_mark.line, key.start_mark.column) == (prev.end_mark.line, prev.end_mark.column + 1)):
