@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .output import FILE_MODE
+from .print_titles import Titles, lighter_copy
 
 FONTS_CONF = Path(__file__).parent / "data" / "fonts.conf"
 STARTUP = 60.0  # seconds a listening soffice may take to accept (at most the converter's time-out)
@@ -188,16 +189,39 @@ class _Listener:
 
     def _export(self, source: Path, pdf: Path) -> None:
         url = self.uno.systemPathToFileUrl
+        lighter = lighter_copy(source, pdf.parent / ".titles") if source.suffix == ".xlsx" else None
+        opened, titles = lighter or (source, {})
         # read-only: no lock file beside the document (a killed soffice would leave it behind, and a lock
         # left there makes a hidden load fail)
-        doc = self.desktop.loadComponentFromURL(url(str(source)), "_blank", 0, self._props(Hidden=True, ReadOnly=True))
+        doc = self.desktop.loadComponentFromURL(url(str(opened)), "_blank", 0, self._props(Hidden=True, ReadOnly=True))
         if doc is None:
             raise RuntimeError(f"LibreOffice 无法打开 {source.name}")
         try:
             calc = doc.supportsService("com.sun.star.sheet.SpreadsheetDocument")
+            if titles:
+                self._set_titles(doc, titles)
             doc.storeToURL(url(str(pdf)), self._props(FilterName="calc_pdf_Export" if calc else "writer_pdf_Export"))
         finally:
             doc.close(True)
+
+    def _set_titles(self, doc: Any, titles: dict[int, Titles]) -> None:
+        """The rows and columns each sheet repeats on every page, as its print-titles name said."""
+        sheets = doc.getSheets()
+        for index, t in titles.items():
+            if index >= sheets.getCount():
+                continue
+            sheet = sheets.getByIndex(index)
+            if t.rows:
+                sheet.setTitleRows(self._range(index, (0, 0), t.rows))
+                sheet.setPrintTitleRows(True)
+            if t.columns:
+                sheet.setTitleColumns(self._range(index, t.columns, (0, 0)))
+                sheet.setPrintTitleColumns(True)
+
+    def _range(self, sheet: int, columns: tuple[int, int], rows: tuple[int, int]) -> Any:
+        r = self.uno.createUnoStruct("com.sun.star.table.CellRangeAddress")
+        r.Sheet, (r.StartColumn, r.EndColumn), (r.StartRow, r.EndRow) = sheet, columns, rows
+        return r
 
     def _props(self, **values: Any) -> tuple:
         out = []

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import SHIZHU, XUELIN
+from conftest import HETANG, SHIZHU, XUELIN
 from generator.pdf import Converter, _uno, soffice
 
 needs_listener = pytest.mark.skipif(
@@ -46,6 +46,30 @@ def test_one_soffice_converts_every_unit(built, tmp_path):
     assert all("石柱土家族自治县行政服务中心" in text_of(p) for p in second)
     assert not alive(pid) and not profile.exists()  # close() ends LibreOffice and removes its profile
     assert not list(tmp_path.rglob(".~*"))  # every PDF was renamed out of its scratch folder
+
+
+def pages(pdf, folder) -> list[bytes]:
+    """Every page drawn (poppler), as PNG bytes."""
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(folder / "p")], check=True, capture_output=True)
+    return [p.read_bytes() for p in sorted(folder.glob("p-*.png"))]
+
+
+@needs_listener
+@pytest.mark.parametrize("spec", [HETANG, SHIZHU], ids=["荷塘", "石柱"])
+def test_print_titles_set_after_opening_give_the_same_pages(built, tmp_path, spec):
+    """The listener opens a workbook without its print-titles names (LibreOffice is slow to open them)
+    and sets them once it is open: the same pages as soffice makes of the workbook itself, titles
+    repeated on every page of a long sheet."""
+    workbook = built(spec)["部门预算公开表.xlsx"]
+    with Converter() as office:
+        (fast,) = office.convert([workbook], tmp_path / "fast")
+    with Converter() as office:
+        office._uno = None  # `soffice --convert-to`: the workbook as it is
+        (plain,) = office.convert([workbook], tmp_path / "plain")
+    drawn = pages(fast, tmp_path / "fast-pages")
+    assert len(drawn) > 1 and drawn == pages(plain, tmp_path / "plain-pages")
+    assert text_of(fast) == text_of(plain)
 
 
 @needs_listener

@@ -1,0 +1,48 @@
+"""Print-titles names read out of workbook.xml for the PDF converter (see generator/print_titles.py): rows,
+columns, both, quoted sheet names; a name this does not read leaves the workbook as it is."""
+from __future__ import annotations
+
+import zipfile
+
+from generator.print_titles import Titles, lighter_copy, split
+
+BOOK = ('<workbook><sheets/><definedNames>{}<definedName name="_xlnm.Print_Area" localSheetId="0">'
+        "'附件3-1'!$A$1:$H$31</definedName></definedNames></workbook>")
+
+
+def names(*defined: str) -> bytes:
+    return BOOK.format("".join(defined)).encode("utf-8")
+
+
+def title(sheet: int, formula: str) -> str:
+    return f'<definedName name="_xlnm.Print_Titles" localSheetId="{sheet}">{formula}</definedName>'
+
+
+def test_rows_columns_and_both_are_read_and_the_names_taken_out():
+    rest, titles = split(names(title(0, "'附件3-1'!$1:$4"), title(2, "Sheet3!$A:$B"),
+                               title(5, "'O''Brien, 表'!$B:$C,'O''Brien, 表'!$2:$3")))
+    assert titles == {0: Titles(rows=(0, 3)), 2: Titles(columns=(0, 1)), 5: Titles(rows=(1, 2), columns=(1, 2))}
+    assert b"Print_Titles" not in rest and b"_xlnm.Print_Area" in rest  # the print areas stay
+
+
+def test_escaped_names_are_read():
+    assert split(names(title(1, "&apos;A&amp;B&apos;!$1:$2")))[1] == {1: Titles(rows=(0, 1))}
+
+
+def test_a_workbook_without_titles_or_with_one_this_cannot_read_is_left_alone():
+    assert split(names()) is None
+    assert split(names(title(0, "'附件3-1'!$A$1:$H$4"))) is None  # not whole rows: LibreOffice decides
+    assert split(names('<definedName name="_xlnm.Print_Titles">Sheet1!$1:$2</definedName>')) is None
+
+
+def test_the_copy_differs_only_in_its_names(tmp_path):
+    source = tmp_path / "公开表.xlsx"
+    with zipfile.ZipFile(source, "w") as zf:
+        zf.writestr("xl/workbook.xml", names(title(0, "'附件3-1'!$1:$4")))
+        zf.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    copy, titles = lighter_copy(source, tmp_path / "copy")
+    assert copy.name == source.name and titles == {0: Titles(rows=(0, 3))}
+    with zipfile.ZipFile(copy) as zf:
+        assert zf.read("xl/worksheets/sheet1.xml") == b"<worksheet/>"
+        assert b"Print_Titles" not in zf.read("xl/workbook.xml")
+    assert lighter_copy(copy, tmp_path / "again") is None
