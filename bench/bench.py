@@ -254,6 +254,18 @@ def child(tree: Path, args: argparse.Namespace) -> list[tuple[str, float, str]]:
     return [tuple(row) for row in json.loads(proc.stdout)]
 
 
+def label(tree: Path) -> str:
+    """A measured checkout by its commit (and whether it has changes beyond it), else by its folder's name."""
+    try:
+        commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "generator", "templates"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f"`{tree.name}`"
+    return f"`{commit}`" + ("（另有未提交的改动）" if dirty else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=10, help="synthetic units of each format timed one by one")
@@ -281,7 +293,7 @@ def main() -> None:
         for tree in trees:
             runs[tree].append(child(tree, args))
         print(f"第 {i + 1} 次完成", file=sys.stderr)
-    text = "\n\n".join((f"`{tree}`\n\n" if len(trees) > 1 else "") + table(r) for tree, r in runs.items())
+    text = "\n\n".join((f"{label(tree)}\n\n" if len(trees) > 1 else "") + table(r) for tree, r in runs.items())
     print(text)
     if args.record:
         record(text, args, load)

@@ -1,5 +1,6 @@
-"""`batch`: every spec under some folders, in worker processes — each worker compiles the templates
-once — with progress, a summary workbook and a JSON report per year. A unit that fails never stops
+"""`batch`: every spec under some folders, in worker processes — forked after this process compiled the
+templates their formats use — with progress, a summary workbook and a JSON report per year (the
+warnings of units that built wait on disk meanwhile, so memory stays flat). A unit that fails never stops
 the others. A unit whose inputs (spec, local codes, bundled catalog, format, templates, yusuan version,
 --pdf) are unchanged since its last build is skipped; its manifest, written after its files, makes an
 interrupted batch resumable: run it again and it finishes the job."""
