@@ -4,7 +4,8 @@ LibreOffice 7.4 spends about 35 ms per sheet opening an xlsx print-titles name (
 rows, which it spans over all 16,384 columns): 湖南's 公开表, 34 sheets with titles, takes 1.5 s to open
 and 0.2 s to print. The converter opens a copy without those names instead and sets the same rows (or
 columns) to repeat through UNO once the copy is open: 0.3 s, and the same pages, pixel for pixel. The
-workbook a unit publishes keeps its names as they are (Excel and WPS read them so)."""
+workbook a unit publishes keeps its names as they are (Excel and WPS read them so). Only the listening
+LibreOffice (UNO) can set titles after opening; `soffice --convert-to` opens the workbook as it is."""
 from __future__ import annotations
 
 import html

@@ -46,7 +46,7 @@ def print_findings(console: Console, findings: Iterable[Finding], files: Iterabl
             if f.line and lines:
                 around = 2 if f.code == "E-YAML-SYNTAX" else 0
                 for n in range(max(1, f.line - around), min(len(lines), f.line + around) + 1):
-                    text, col = _window(lines[n - 1], f.column or 1 if n == f.line else 1)
+                    text, col = source_window(lines[n - 1], f.column or 1 if n == f.line else 1)
                     out.append(f"    [dim]{n:>5} |[/] {escape(text)}")
                     if n == f.line:
                         pad = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text[: col - 1])
@@ -61,7 +61,7 @@ def print_findings(console: Console, findings: Iterable[Finding], files: Iterabl
 SHOWN = 160  # characters of a source line shown around the column a finding points at
 
 
-def _window(line: str, column: int) -> tuple[str, int]:
+def source_window(line: str, column: int) -> tuple[str, int]:
     """A long line cut to SHOWN characters around `column` (… where cut), and the column within the cut."""
     if len(line) <= SHOWN:
         return line, column

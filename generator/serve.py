@@ -33,7 +33,7 @@ from .department import Department
 from .figures import Figures
 from .findings import Finding
 from .money import show as money
-from .report import _window
+from .report import source_window
 
 UNKNOWN = "—"
 INTERVAL = 0.3  # seconds between looks at the spec files
@@ -147,7 +147,7 @@ def finding_html(f: Finding, file: str, cache: dict[str, list[str] | None]) -> s
         around = 2 if f.code == "E-YAML-SYNTAX" else 0
         src = []
         for n in range(max(1, f.line - around), min(len(lines), f.line + around) + 1):
-            text, col = _window(lines[n - 1], (f.column or 1) if n == f.line else 1)
+            text, col = source_window(lines[n - 1], (f.column or 1) if n == f.line else 1)
             if n == f.line:
                 i = max(0, min(col - 1, len(text)))
                 ch = text[i:i + 1] or " "
