@@ -68,17 +68,18 @@ def _column(letters: str) -> int:
 
 def lighter_copy(source: Path, folder: Path) -> tuple[Path, dict[int, Titles]] | None:
     """A copy of the workbook in `folder` without its print-titles names, and the titles to set once it is
-    open; None when it has none this can take out."""
-    with zipfile.ZipFile(source) as zf:
-        try:
+    open; None when it has none this can take out, or is no workbook this can read (LibreOffice then opens
+    the file itself, and says what is wrong with it)."""
+    try:
+        with zipfile.ZipFile(source) as zf:
             found = split(zf.read(WORKBOOK))
-        except KeyError:
-            return None
-        if found is None:
-            return None
-        folder.mkdir(parents=True, exist_ok=True)
-        copy = folder / source.name
-        with zipfile.ZipFile(copy, "w", compresslevel=1) as out:
-            for info in zf.infolist():
-                out.writestr(info, found[0] if info.filename == WORKBOOK else zf.read(info))
+            if found is None:
+                return None
+            folder.mkdir(parents=True, exist_ok=True)
+            copy = folder / source.name
+            with zipfile.ZipFile(copy, "w", compresslevel=1) as out:
+                for info in zf.infolist():
+                    out.writestr(info, found[0] if info.filename == WORKBOOK else zf.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
     return copy, found[1]

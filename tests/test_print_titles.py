@@ -46,3 +46,12 @@ def test_the_copy_differs_only_in_its_names(tmp_path):
         assert zf.read("xl/worksheets/sheet1.xml") == b"<worksheet/>"
         assert b"Print_Titles" not in zf.read("xl/workbook.xml")
     assert lighter_copy(copy, tmp_path / "again") is None
+
+
+def test_a_file_that_is_no_workbook_is_left_to_libreoffice(tmp_path):
+    (tmp_path / "坏.xlsx").write_bytes(b"not a zip")
+    with zipfile.ZipFile(tmp_path / "空.xlsx", "w") as zf:
+        zf.writestr("xl/styles.xml", "<styleSheet/>")
+    assert lighter_copy(tmp_path / "坏.xlsx", tmp_path / "c") is None
+    assert lighter_copy(tmp_path / "空.xlsx", tmp_path / "c") is None
+    assert lighter_copy(tmp_path / "没有.xlsx", tmp_path / "c") is None
