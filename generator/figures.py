@@ -313,7 +313,7 @@ class Figures:
             self.ledger = self._consolidated(self.ledger)
         self._cache: dict[Terms, Decimal | None] = {}
         self._chosen_cache: dict[Terms, tuple[int, ...]] = {}
-        self._selection_cache: dict[Terms, tuple[frozenset[int], frozenset[str]]] = {}
+        self._selection_cache: dict[Terms, tuple[tuple[int, ...], frozenset[str]]] = {}
 
     def _projects_before(self, unit: Unit) -> list[Any]:
         return [p for u in self.units[:unit.index] for p in u.spec.projects]
@@ -440,18 +440,18 @@ class Figures:
         value = published if published is not None else self.value(full)
         return None if value is None else display.value(value)
 
-    def _selection(self, expr: Expr) -> tuple[frozenset[int], frozenset[str]]:
-        """Which ledger amounts a figure adds up, and by which classifications it is placed in a table
-        (cached: a workbook asks it of every cell, twice)."""
+    def _selection(self, expr: Expr) -> tuple[tuple[int, ...], frozenset[str]]:
+        """Which ledger amounts a figure adds up (their indices, sorted), and by which classifications it is
+        placed in a table (cached: a workbook asks it of every cell, twice)."""
         key = terms_of(expr)
         hit = self._selection_cache.get(key)
         if hit is None:
-            hit = self._selection_cache[key] = (frozenset(self._chosen(key)),
+            hit = self._selection_cache[key] = (self._chosen(key),
                                                 frozenset(_PLACING[t.dim] for t in key if t.dim in _PLACING))
         return hit
 
     @cached_property
-    def _published(self) -> list[tuple[tuple[frozenset[int], frozenset[str]], Terms, Decimal, tuple[str, ...]]]:
+    def _published(self) -> list[tuple[tuple[tuple[int, ...], frozenset[str]], Terms, Decimal, tuple[str, ...]]]:
         out = []
         for p in self.spec.published:
             try:
