@@ -391,17 +391,17 @@ class XlsxTemplate:
         if fill.sums is not None:
             w.sums = self._sums(w, spans)
         inside = {r for _, b1, b2 in spans for r in range(b1, b2 + 1)}
-        out_rows: list[tuple[int, str]] = []
+        out_rows: list[tuple[int, bytes]] = []  # encoded one by one: a sheet of thousands of rows is never one str
         for row in t.rows:
             if row.r not in inside:
                 r = rows.start(row.r)
-                out_rows.append((r, self._row_xml(w, row, r, None)))
+                out_rows.append((r, self._row_xml(w, row, r, None).encode("utf-8")))
         for name, b1, b2 in spans:  # each block once per row of data
             h, base = b2 - b1 + 1, rows.start(b1)
             for k, data in enumerate(fill.blocks[name]):
                 for row in (x for x in t.rows if b1 <= x.r <= b2):
                     r = base + k * h + row.r - b1
-                    out_rows.append((r, self._row_xml(w, row, r, data, (b1, b2, k * h))))
+                    out_rows.append((r, self._row_xml(w, row, r, data, (b1, b2, k * h)).encode("utf-8")))
         out_rows.sort(key=lambda x: x[0])
         merges = self._merges(t, spans, fill.blocks, rows, w.where) + _group_merges(w.merge_cols)
         last_row = max([rows.end(row.r) for row in t.rows] or [1])
@@ -412,9 +412,10 @@ class XlsxTemplate:
                      + "</mergeCells>") if merges else ""
         at = next((i for i, (tag, _) in enumerate(tail) if tag in AFTER_MERGES), len(tail))
         body = "".join(xml for _, xml in tail[:at]) + merge_xml + "".join(xml for _, xml in tail[at:])
-        xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{t.root_open}'
-               f'{head}<sheetData>{"".join(x for _, x in out_rows)}</sheetData>{body}</worksheet>')
-        return Rendered(fill.name, t, xml.encode("utf-8"), rows)
+        start = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{t.root_open}{head}<sheetData>'
+        end = f"</sheetData>{body}</worksheet>"
+        xml = b"".join([start.encode("utf-8"), *(x for _, x in out_rows), end.encode("utf-8")])
+        return Rendered(fill.name, t, xml, rows)
 
     def _row_xml(self, w: _Writing, row: Row, r: int, data: dict | None,
                  copy: tuple[int, int, int] | None = None) -> str:
