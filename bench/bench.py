@@ -19,9 +19,10 @@ the same outputs. `yusuan check SPEC` of each bundled spec, a fresh process each
 the slowest (best of ten). For each of --memory-units N, a synthetic district of N mof units through
 `batch -j J`: the peak RSS of the batch process and of its largest worker. Measured yusuan processes use
 bytecode caches (a folder of the benchmark's own), as an installed wheel does. With --pdf-replicas N > 0,
-`batch --pdf -j J` on a district of N copies of each spec: PDFs per second of wall time. Each run is a fresh process; --runs repeats it, --record adds the runs and
-their spread to bench/RESULTS.md. --tree measures other checkouts of yusuan (their `generator` package)
-with this same script, run by run in turn, so that a before and an after share the machine's moods.
+`batch --pdf -j J` on a district of N copies of each spec: PDFs per second of wall time. Each run is a
+fresh process; --runs repeats it, --record adds the runs and their spread to bench/RESULTS.md. --tree
+measures other checkouts of yusuan (their `generator` package) with this same script, run by run in turn,
+so that a before and an after share the machine's moods.
 """
 from __future__ import annotations
 
