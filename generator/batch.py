@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -269,28 +270,44 @@ def warm(specs: list[Path], options: Options) -> None:
 
 class Spool:
     """The warnings of units that built, in a temporary file until report.json is written: the batch
-    process keeps a few hundred bytes per unit, however large the district."""
+    process keeps a few hundred bytes per unit, however large the district. Without a file (none could
+    be made, or writing to it failed) they stay in memory, as before."""
 
-    def __init__(self, file: IO[bytes]):
+    def __init__(self, file: IO[bytes] | None):
         self.file = file
         self.at: dict[str, tuple[int, int]] = {}  # spec → (offset, length)
 
     def keep(self, u: UnitResult) -> None:
-        if u.failed or not u.findings:
+        if self.file is None or u.failed or not u.findings:
             return  # a failed unit keeps its findings: its first error is shown
         data = json.dumps(u.findings, ensure_ascii=False).encode("utf-8")
-        self.file.seek(0, os.SEEK_END)
-        self.at[u.spec] = (self.file.tell(), len(data))
-        self.file.write(data)
+        try:
+            at = self.file.seek(0, os.SEEK_END)
+            self.file.write(data)
+        except OSError:  # a full temporary folder: keep them here
+            return
+        self.at[u.spec] = (at, len(data))
         u.findings = []
 
     def findings(self, u: UnitResult) -> list[dict]:
         """All of the unit's findings: those kept here, then any added since (a clash of folders)."""
         hit = self.at.get(u.spec)
-        if hit is None:
+        if hit is None or self.file is None:
             return u.findings
         self.file.seek(hit[0])
         return json.loads(self.file.read(hit[1])) + u.findings
+
+
+@contextmanager
+def _scratch() -> Iterator[IO[bytes] | None]:
+    """An anonymous temporary file, or None where none can be made."""
+    try:
+        file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the `with` below)
+    except OSError:
+        yield None
+        return
+    with file:
+        yield file
 
 
 def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), *, jobs: int | None = None,
@@ -304,7 +321,7 @@ def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), 
         specs = shard(specs, *part)
     clean_leftovers(out)
     results: dict[str, UnitResult] = {}
-    with tempfile.TemporaryFile() as spooled:
+    with _scratch() as spooled:
         spool = Spool(spooled)
 
         def collect(r: UnitResult) -> None:

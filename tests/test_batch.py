@@ -407,3 +407,21 @@ def test_diff_keeps_projects_of_the_same_name_apart_and_they_add_up(tmp_path):
     change = sum((D(x["新"] or 0) - D(x["原"] or 0) for x in projects), D(0))
     total = next(x for x in lines if x["分组"] == "合计" and x["名称"] == "项目支出")
     assert change == D(total["增减额"]) == D("8.00")
+
+
+def test_without_a_temporary_file_the_warnings_stay_in_memory_and_reach_the_report(district, tmp_path, monkeypatch):
+    """A full or unwritable temporary folder costs memory, not the batch: every unit builds and report.json
+    has every warning."""
+    import tempfile as tempfile_module
+
+    from generator import api
+
+    def refuse(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(tempfile_module, "TemporaryFile", refuse)
+    out = tmp_path / "out"
+    result = api.batch(district, output=out, jobs=1)
+    assert sum(u.status == "生成" for u in result.units) == 6
+    report = {u["规格"]: u for u in json.loads((out / "2024" / "report.json").read_text(encoding="utf-8"))["单位"]}
+    for spec in sorted(district.glob("unit*.yaml")):
+        assert [f["code"] for f in report[str(spec)]["问题"]] == [f.code for f in check_file(spec).findings]
