@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WORKBOOK = "xl/workbook.xml"
+RELS = "xl/_rels/workbook.xml.rels"
+CHARTSHEET = b"/relationships/chartsheet"
 _NAME = re.compile(rb'<definedName name="_xlnm\.Print_Titles"(?: localSheetId="(\d+)")?[^>]*>([^<]*)</definedName>')
 _REF = re.compile(r"(?:'(?:[^']|'')+'|[^'!]+)!\$?(?:(\d+):\$?(\d+)|([A-Z]{1,3}):\$?([A-Z]{1,3}))")
 
@@ -72,6 +74,8 @@ def lighter_copy(source: Path, folder: Path) -> tuple[Path, dict[int, Titles]] |
     the file itself, and says what is wrong with it)."""
     try:
         with zipfile.ZipFile(source) as zf:
+            if CHARTSHEET in zf.read(RELS):  # sheet indices that may not be LibreOffice's: open it as it is
+                return None
             found = split(zf.read(WORKBOOK))
             if found is None:
                 return None

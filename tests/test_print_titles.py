@@ -10,6 +10,11 @@ BOOK = ('<workbook><sheets/><definedNames>{}<definedName name="_xlnm.Print_Area"
         "'附件3-1'!$A$1:$H$31</definedName></definedNames></workbook>")
 
 
+RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/worksheet"/>{}</Relationships>')
+
+
 def names(*defined: str) -> bytes:
     return BOOK.format("".join(defined)).encode("utf-8")
 
@@ -39,6 +44,7 @@ def test_the_copy_differs_only_in_its_names(tmp_path):
     source = tmp_path / "公开表.xlsx"
     with zipfile.ZipFile(source, "w") as zf:
         zf.writestr("xl/workbook.xml", names(title(0, "'附件3-1'!$1:$4")))
+        zf.writestr("xl/_rels/workbook.xml.rels", RELS.format(""))
         zf.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
     copy, titles = lighter_copy(source, tmp_path / "copy")
     assert copy.name == source.name and titles == {0: Titles(rows=(0, 3))}
@@ -46,6 +52,17 @@ def test_the_copy_differs_only_in_its_names(tmp_path):
         assert zf.read("xl/worksheets/sheet1.xml") == b"<worksheet/>"
         assert b"Print_Titles" not in zf.read("xl/workbook.xml")
     assert lighter_copy(copy, tmp_path / "again") is None
+
+
+def test_a_workbook_with_chart_sheets_is_left_as_it_is(tmp_path):
+    """A chart sheet counts in localSheetId; whether LibreOffice counts it the same way is not ours to guess."""
+    source = tmp_path / "图表.xlsx"
+    chart = ('<Relationship Id="rId2" Target="chartsheets/sheet1.xml" Type="http://schemas.openxmlformats.org/'
+             'officeDocument/2006/relationships/chartsheet"/>')
+    with zipfile.ZipFile(source, "w") as zf:
+        zf.writestr("xl/workbook.xml", names(title(0, "'附件3-1'!$1:$4")))
+        zf.writestr("xl/_rels/workbook.xml.rels", RELS.format(chart))
+    assert lighter_copy(source, tmp_path / "copy") is None
 
 
 def test_a_file_that_is_no_workbook_is_left_to_libreoffice(tmp_path):
