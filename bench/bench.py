@@ -56,7 +56,10 @@ def _import(tree: Path) -> None:
 
     from generator.build import build
     from generator.checks import check_file
-    from generator.render.package import write_atomic
+    try:
+        from generator.output import write_atomic
+    except ImportError:  # a checkout from before it moved there
+        from generator.render.package import write_atomic
 
 
 def best_ms(items: list, work: Callable, rounds: int) -> float:

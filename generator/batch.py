@@ -32,7 +32,7 @@ from .catalog.local import find_local_file
 from .checks import rules, spec_files
 from .department import check_any, is_department, member_files, without_members
 from .findings import finding
-from .formats import DEFAULT, Format, FormatError, templates_for
+from .formats import DEFAULT, Format, FormatError, file_version, templates_for
 from .money import ZERO, plain
 from .output import OutputError, write_all
 from .render.package import precompress
@@ -83,14 +83,13 @@ def _digest(*chunks: bytes) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
+def _file_digest(path: Path, version: tuple[int, int] | None) -> str:
     """A file's digest, read once per process while it is unchanged (templates are shared by many units)."""
     return _digest(path.read_bytes())
 
 
 def _digest_of(path: Path) -> str:
-    stat = path.stat()
-    return _file_digest(path, stat.st_mtime_ns, stat.st_size)
+    return _file_digest(path, file_version(path))
 
 
 def fingerprint(raw: bytes, fmt: Format, local: Path | None, pdf: bool) -> str:

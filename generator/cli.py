@@ -116,7 +116,7 @@ def init(name: Annotated[str | None, typer.Argument(help="单位全称（不写�
     from .build import safe_name
     from .figures import NATURES as KINDS
     from .formats import DEFAULT, FormatError
-    from .render.package import write_atomic
+    from .output import write_atomic
     from .starter import schema_for, starter
     asking = sys.stdin.isatty()
     if name is None:
@@ -383,7 +383,7 @@ def import_workbook(
     退出码 0 写出，2 无法导入（文件读不了、格式认不出、目标已存在）。"""
     from .importer import ImportFailed
     from .importer import import_workbook as read_back
-    from .render.package import write_atomic
+    from .output import write_atomic
     from .spec.model import json_schema as spec_schema
     from .starter import schema_for
     _templates_exist(templates)

@@ -1,6 +1,7 @@
 """Writing a unit's outputs: all of them or none. Each file goes to a temporary beside its target and is
 synced; only when every one is written are they renamed into place, so a full disk, a read-only folder or
-an output path under a file leaves the previous outputs as they were. Problems are said in Chinese."""
+an output path under a file leaves the previous outputs as they were. Problems are said in Chinese.
+write_atomic writes one file the same way and leaves its OSError to the caller."""
 from __future__ import annotations
 
 import os
@@ -61,3 +62,19 @@ def write_all(files: Sequence[tuple[Path, bytes | Iterable[bytes]]]) -> None:
     finally:
         for tmp, _ in written:
             Path(tmp).unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it; the file gets FILE_MODE."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~" + path.name[:40], suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp makes it 0600
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.utils.cell import column_index_from_string
+
 WORKBOOK = "xl/workbook.xml"
 RELS = "xl/_rels/workbook.xml.rels"
 CHARTSHEET = b"/relationships/chartsheet"
@@ -44,7 +46,7 @@ def split(workbook: bytes) -> tuple[bytes, dict[int, Titles]] | None:
             if r.group(1):
                 rows = (int(r.group(1)) - 1, int(r.group(2)) - 1)
             else:
-                columns = (_column(r.group(3)), _column(r.group(4)))
+                columns = (column_index_from_string(r.group(3)) - 1, column_index_from_string(r.group(4)) - 1)
         titles[int(m.group(1))] = Titles(rows, columns)
     return (_NAME.sub(b"", workbook), titles) if titles else None
 
@@ -59,13 +61,6 @@ def _refs(formula: str) -> list[str]:
             parts.append(formula[start:i])
             start = i + 1
     return [*parts, formula[start:]]
-
-
-def _column(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def lighter_copy(source: Path, folder: Path) -> tuple[Path, dict[int, Titles]] | None:

@@ -22,7 +22,7 @@ from .figures import SANGONG_PARTS, Change, Figures
 from .findings import Finding
 from .money import round2
 from .os_errors import reason
-from .render.package import write_atomic
+from .output import write_atomic
 from .spec.model import Project
 
 

@@ -252,7 +252,8 @@ def stable(path) -> None:
     zip entries' times), so a regenerated template differs from the committed one only where its forms do."""
     import re
 
-    from generator.render.package import read_parts, write_atomic, zip_bytes
+    from generator.output import write_atomic
+    from generator.render.package import read_parts, zip_bytes
     parts = read_parts(Path(path))
     core = parts["docProps/core.xml"].decode("utf-8")
     parts["docProps/core.xml"] = re.sub(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*", rf"\g<1>{STAMP}", core).encode("utf-8")

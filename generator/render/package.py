@@ -1,20 +1,17 @@
-"""OOXML packages (.xlsx/.docx are zip files): read a template once, write outputs deterministically and
-atomically — same inputs, same bytes; an interrupted write never leaves a half file.
+"""OOXML packages (.xlsx/.docx are zip files): read a template once, make outputs deterministically — same
+inputs, same bytes (output.py writes them, atomically).
 
 The zip is written by hand (the format is simple): every part a template carries unchanged is
 compressed once per process and its compressed bytes reused for every unit; only the parts a unit
 changes are compressed again."""
 from __future__ import annotations
 
-import os
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..output import FILE_MODE
 from .zh_cn import LANG, localise
 
 DOS_TIME, DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: timestamps carry no information
@@ -66,22 +63,6 @@ def zip_bytes(parts: dict[str, bytes], unchanged: frozenset[str] = frozenset()) 
     directory = b"".join(central)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
     return b"".join(out) + directory + end
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename over it; the file gets FILE_MODE."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.name[:40], suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp makes it 0600
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def core_properties(title: str, when: str) -> bytes:
