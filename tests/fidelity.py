@@ -33,7 +33,11 @@ def tokens(text: str) -> list[str]:
 
 def seed(name: str) -> str:
     """A seed's text by its file name (e.g. `004_3baf89feee0f98ba.txt`)."""
-    return (SEEDS / name).read_text(encoding="utf-8")
+    path = SEEDS / name
+    if not path.is_file():
+        raise FileNotFoundError(f"找不到种子文本 {path}：保真测试读仓库旁边的 shared/seeds/"
+                                "（CI 的布局：仓库与 shared/ 在同一个文件夹里）")
+    return path.read_text(encoding="utf-8")
 
 
 def between(text: str, start: str, end: str | None = None, *, nth: int = 1) -> str:
