@@ -210,6 +210,12 @@ def scoped(scope: Expr, expr: Expr) -> Expr:
 
 
 @lru_cache(maxsize=16384)
+def placing(terms: Terms) -> frozenset[str]:
+    """By which classifications a figure is placed in a table (its row and column)."""
+    return frozenset(_PLACING[t.dim] for t in terms if t.dim in _PLACING)
+
+
+@lru_cache(maxsize=16384)
 def canonical(expr: Expr) -> str:
     return "&".join(t.text() for t in terms_of(expr)) or "合计"
 
@@ -312,8 +318,9 @@ class Figures:
         if len(self.units) > 1:
             self.ledger = self._consolidated(self.ledger)
         self._cache: dict[Terms, Decimal | None] = {}
-        self._chosen_cache: dict[Terms, tuple[int, ...]] = {}
-        self._selection_cache: dict[Terms, tuple[tuple[int, ...], frozenset[str]]] = {}
+        self._mask_cache: dict[Terms, int] = {}
+        self._indices: dict[int, tuple[int, ...]] = {}
+        self._sums: dict[int, Decimal] = {}
 
     def _projects_before(self, unit: Unit) -> list[Any]:
         return [p for u in self.units[:unit.index] for p in u.spec.projects]
@@ -362,10 +369,11 @@ class Figures:
     # --- expenditure ---------------------------------------------------------------------------------
 
     @cached_property
-    def _index(self) -> dict[tuple[str, str | int | None], frozenset[int]]:
-        """(dimension, value) → the ledger entries that have it; code dimensions by every 类/款/项 prefix,
-        projects by identity (index) and by name."""
-        index: dict[tuple[str, str | int | None], set[int]] = {}
+    def _index(self) -> dict[tuple[str, str | int | None], int]:
+        """(dimension, value) → the ledger entries that have it, as a bit mask (bit i: entry i); code
+        dimensions by every 类/款/项 prefix, projects by identity (index) and by name. A ledger has some tens
+        of entries: masks intersect and compare as single integers."""
+        index: dict[tuple[str, str | int | None], int] = {}
         for i, e in enumerate(self.ledger):
             unit = self.units[e.unit]
             keys = [("kind", e.kind), ("staff", e.staff), ("fund", e.fund), ("source", e.source),
@@ -378,24 +386,47 @@ class Figures:
                     keys += [(dim, code[:n]) for n in range(3, len(code) + 1, 2)]
                 else:
                     keys.append((dim, None))  # entries lacking the classification
+            bit = 1 << i
             for key in keys:
-                index.setdefault(key, set()).add(i)
-        return {k: frozenset(v) for k, v in index.items()}
+                index[key] = index.get(key, 0) | bit
+        return index
 
-    def _term_set(self, term: Term) -> frozenset[int]:
+    def _term_mask(self, term: Term) -> int:
+        index = self._index
         if len(term.values) == 1:
-            return self._index.get((term.dim, term.values[0]), frozenset())
-        return frozenset().union(*(self._index.get((term.dim, v), frozenset()) for v in term.values))
+            return index.get((term.dim, term.values[0]), 0)
+        mask = 0
+        for v in term.values:
+            mask |= index.get((term.dim, v), 0)
+        return mask
+
+    def _mask(self, expr: Expr) -> int:
+        """The ledger amounts a figure adds up, as a bit mask (cached by its canonical terms)."""
+        key = terms_of(expr)
+        hit = self._mask_cache.get(key)
+        if hit is None:
+            hit = (1 << len(self.ledger)) - 1
+            for term in key:
+                hit &= self._term_mask(term)
+            self._mask_cache[key] = hit
+        return hit
 
     def _chosen(self, expr: Expr) -> tuple[int, ...]:
-        """Indices of the ledger amounts a figure adds up (cached by its canonical terms)."""
-        key = terms_of(expr)
-        hit = self._chosen_cache.get(key)
+        """Indices of the ledger amounts a figure adds up, in ledger order."""
+        return self._indices_of(self._mask(expr))
+
+    def _sum(self, mask: int) -> Decimal:
+        """The amounts of a mask's entries (cached: many figures are the same entries)."""
+        hit = self._sums.get(mask)
         if hit is None:
-            chosen = frozenset(range(len(self.ledger)))
-            for term in key:
-                chosen &= self._term_set(term)
-            hit = self._chosen_cache[key] = tuple(sorted(chosen))
+            ledger = self.ledger
+            hit = self._sums[mask] = sum((ledger[i].amount for i in self._indices_of(mask)), ZERO)
+        return hit
+
+    def _indices_of(self, mask: int) -> tuple[int, ...]:
+        hit = self._indices.get(mask)
+        if hit is None:
+            hit = self._indices[mask] = tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
         return hit
 
     def entries(self, expr: Expr = "") -> list[Entry]:
@@ -414,10 +445,10 @@ class Figures:
             lacking = self._index.get((term.dim, None))
             if not lacking:
                 continue  # every entry has this classification
-            scope = set(self._chosen(tuple(t for t in terms if t is not term)))
+            scope = self._mask(tuple(t for t in terms if t is not term))
             if term.dim == "staff":
-                scope &= self._index.get(("kind", "基本支出"), frozenset())
-            if scope and scope <= lacking:
+                scope &= self._index.get(("kind", "基本支出"), 0)
+            if scope and not scope & ~lacking:
                 return False
         return True
 
@@ -426,37 +457,28 @@ class Figures:
             return self.income(expr)
         key = terms_of(expr)
         if key not in self._cache:
-            self._cache[key] = sum((self.ledger[i].amount for i in self._chosen(key)), ZERO) if self.known(key) else None
+            self._cache[key] = self._sum(self._mask(key)) if self.known(key) else None
         return self._cache[key]
 
     def shown(self, expr: Expr = "", table: str | None = None, scope: Expr = "", display: Display = WAN_2) -> Decimal | None:
         """The figure as a document prints it — `expr` within a table's `scope`, as `display` says (万元, two
         decimals by default): the published value where the spec states one, else the computed one."""
-        full = scoped(scope, expr)
-        if isinstance(expr, str) and is_income(expr):  # income has no ledger scope, but may be some units'
+        if is_income(expr):  # income has no ledger scope, but may be some units'
             value = self.income(expr, self.units_of(scope) if scope else None)
             return None if value is None else display.value(value)
-        published = self.published_value(full, table, placed_by=expr)
-        value = published if published is not None else self.value(full)
+        full = terms_of(scoped(scope, expr))
+        value = self._published_as(full, table, expr) if self._published else None
+        if value is None:
+            value = self._cache[full] if full in self._cache else self.value(full)
         return None if value is None else display.value(value)
 
-    def _selection(self, expr: Expr) -> tuple[tuple[int, ...], frozenset[str]]:
-        """Which ledger amounts a figure adds up (their indices, sorted), and by which classifications it is
-        placed in a table (cached: a workbook asks it of every cell, twice)."""
-        key = terms_of(expr)
-        hit = self._selection_cache.get(key)
-        if hit is None:
-            hit = self._selection_cache[key] = (self._chosen(key),
-                                                frozenset(_PLACING[t.dim] for t in key if t.dim in _PLACING))
-        return hit
-
     @cached_property
-    def _published(self) -> list[tuple[tuple[tuple[int, ...], frozenset[str]], Terms, Decimal, tuple[str, ...]]]:
+    def _published(self) -> list[tuple[int, frozenset[str], Terms, Decimal, tuple[str, ...]]]:
         out = []
         for p in self.spec.published:
             try:
                 own = tuple(t for t in parse(p.figure) if t.dim not in _PLACING)
-                out.append((self._selection(p.figure), own, p.amount, tuple(p.tables)))
+                out.append((self._mask(p.figure), placing(parse(p.figure)), own, p.amount, tuple(p.tables)))
             except ExprError:
                 continue  # reported by the checks
         return out
@@ -471,11 +493,15 @@ class Figures:
         same amounts."""
         if not self._published or is_income(expr):
             return None
-        amounts, _ = self._selection(expr)
-        placing = self._selection(placed_by)[1] if placed_by is not None else self._selection(expr)[1]
-        terms = terms_of(expr)
-        for (chosen, dims), own, amount, tables in self._published:
-            if (chosen and chosen == amounts and placing <= dims and _says(terms, own)
+        return self._published_as(terms_of(expr), table, placed_by)
+
+    def _published_as(self, terms: Terms, table: str | None, placed_by: Expr | None) -> Decimal | None:
+        amounts = self._mask(terms)
+        if not amounts:
+            return None
+        placed = placing(terms if placed_by is None else terms_of(placed_by))
+        for chosen, dims, own, amount, tables in self._published:
+            if (chosen == amounts and placed <= dims and _says(terms, own)
                     and (not tables or table is None or table in tables)):
                 return amount
         return None
@@ -488,12 +514,12 @@ class Figures:
         """Rows of a classified table: every 类/款(/项) that has an amount, then values per column.
         The first row is the 合计 row."""
         attr = _ATTR[dim]
-        cols = [set(self._chosen(combine(where, c))) for c in columns]
+        cols = [self._mask(combine(where, c)) for c in columns]
         sums: dict[str, list[Decimal]] = {}
         total = [ZERO] * len(cols)
         for i in self._chosen(where):
             e = self.ledger[i]
-            hits = [k for k, chosen in enumerate(cols) if i in chosen]
+            hits = [k for k, chosen in enumerate(cols) if chosen >> i & 1]
             code = getattr(e, attr)
             targets = [total] if code is None else [total, *(sums.setdefault(p, [ZERO] * len(cols))
                                                            for p in [*self.catalog.ancestors(code), code])]

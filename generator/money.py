@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -117,11 +118,11 @@ class Display:
 
     @property
     def step(self) -> Decimal:
-        return Decimal(1).scaleb(-self.decimals)
+        return _step(self.decimals)
 
     def value(self, wan: Decimal) -> Decimal:
         """An amount (万元) as shown: in this unit, rounded half up to these decimals."""
-        return (wan * WAN if self.unit == "元" else wan).quantize(self.step, rounding=ROUND_HALF_UP)
+        return (wan * WAN if self.unit == "元" else wan).quantize(_step(self.decimals), rounding=ROUND_HALF_UP)
 
     def exact(self, wan: Decimal) -> Decimal:
         """An amount in this unit, not rounded (what a cell under a live sum holds)."""
@@ -146,6 +147,11 @@ class Display:
         万元: half a step per addend, at least one step, at most five."""
         step = self.step / WAN if self.unit == "元" else self.step
         return min(max(step / 2 * addends, step), step * 5)
+
+
+@lru_cache(maxsize=16)
+def _step(decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals)
 
 
 WAN_2 = Display()  # 万元, two decimals: what forms print unless their format says otherwise

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 PATTERN = re.compile(r"\{\{\s*(.+?)\s*\}\}")
@@ -32,7 +33,7 @@ class Placeholder:
     merge: bool
     unit: str | None = None  # 元 / 万元: this column's own unit (a table in 元 with one column in 万元)
 
-    @property
+    @cached_property
     def text(self) -> str:
         flags = ("|" + self.unit if self.unit else "") + ("|合并" if self.merge else "")
         return ("「{{" + self.root + "".join("." + f for f in self.fields) + (":" + self.expr if self.expr else "")

@@ -156,26 +156,26 @@ class SheetData:
         return self.resolve(ph, row, held=True)
 
     def resolve(self, ph: Placeholder, row: dict | None, held: bool = False) -> Any:
-        display = self.shows(ph)
-        if ph.root == "数":
-            return self.figure(ph.expr or "", held=held, display=display)
-        if ph.root in CHANGE_CELLS and not ph.fields:
-            return self.change(ph.root, ph.expr or "", display)
-        if row is not None and ph.root in row.get("__blocks__", ()):
-            obj = lookup(row, ph.fields, lambda: ph.text, strict=False)
-        elif ph.root in self.context:
-            obj = lookup(self.context[ph.root], ph.fields, lambda: ph.text)
+        root = ph.root
+        if root == "数":
+            return self.figure(ph.expr or "", held=held, display=self.shows(ph))
+        if root in CHANGE_CELLS and not ph.fields:
+            return self.change(root, ph.expr or "", self.shows(ph))
+        if row is not None and root in row.get("__blocks__", ()):
+            obj = lookup(row, ph.fields, ph.text, strict=False)
+        elif root in self.context:
+            obj = lookup(self.context[root], ph.fields, ph.text)
         else:
-            raise TemplateError(f"{ph.text}：没有「{ph.root}」（可用：{'、'.join(self.context)}）")
+            raise TemplateError(f"{ph.text}：没有「{root}」（可用：{'、'.join(self.context)}）")
         if ph.expr is None:
             if isinstance(obj, Figure):  # a panel's line: shown as the placeholder asks
-                return self.figure(obj.expr, obj.within, held=held, display=display)
+                return self.figure(obj.expr, obj.within, held=held, display=self.shows(ph))
             if isinstance(obj, Amount):
-                return None if obj == 0 and not self.show_zero else display.value(obj)
+                return None if obj == 0 and not self.show_zero else self.shows(ph).value(obj)
             return obj
         if not isinstance(obj, dict) or "范围" not in obj:
             return None  # a label-only row, or padding in a panel
-        return self.figure(ph.expr, obj["范围"], held=held, display=display)
+        return self.figure(ph.expr, obj["范围"], held=held, display=self.shows(ph))
 
 
 def scope_of(*texts: Any) -> Terms:

@@ -427,21 +427,31 @@ class XlsxTemplate:
         cells = []
         lines = 1
         sums, resolver = w.sums, w.fill.resolve
-        for c in row.cells:
-            if c.formula is not None:
-                cells.append(f'{c.pre}{n}"{c.plain_attrs}>{c.formula.xml(w.rows, copy)}</c>')
-            elif c.text is None:
-                cells.append(c.pre + n + c.post)
-            elif sums and (r, c.col) in sums:
-                cells.append(_value_cell(c.letter + n, c.plain_attrs, *sums[(r, c.col)]))
-            else:
-                value = w.resolve(resolver, c, row.r, data)
-                single = c.text.single
-                if data is not None and single is not None and single.merge:
-                    w.merge_cols.setdefault(c.col, []).append((r, "" if value is None else str(value)))
+        try:
+            for c in row.cells:
+                text = c.text
+                if text is None:
+                    cells.append(c.pre + n + c.post if c.formula is None else
+                                 f'{c.pre}{n}"{c.plain_attrs}>{c.formula.xml(w.rows, copy)}</c>')
+                    continue
+                if c.formula is not None:
+                    cells.append(f'{c.pre}{n}"{c.plain_attrs}>{c.formula.xml(w.rows, copy)}</c>')
+                    continue
+                if sums and (r, c.col) in sums:
+                    cells.append(_value_cell(c.letter + n, c.plain_attrs, *sums[(r, c.col)]))
+                    continue
+                single = text.single
+                if single is None:
+                    value = _resolve_text(text, resolver, data)
+                else:
+                    value = resolver(single, data)
+                    if data is not None and single.merge:
+                        w.merge_cols.setdefault(c.col, []).append((r, "" if value is None else str(value)))
                 cells.append(_value_cell(c.letter + n, c.plain_attrs, value))
                 if value and isinstance(value, str):
                     lines = max(lines, _lines(value, w.t.text_width(row.r, c.col)))
+        except TemplateError as exc:  # where: the template's cell
+            raise TemplateError(f"{w.where}{c.letter}{row.r}：{exc}") from None
         attr_xml = row.attr_xml
         if lines > 1:  # merged cells never auto-fit: size the row for its wrapped text
             height = round(lines * LINE_HEIGHT + 4, 1)
