@@ -463,7 +463,7 @@ class Figures:
     def shown(self, expr: Expr = "", table: str | None = None, scope: Expr = "", display: Display = WAN_2) -> Decimal | None:
         """The figure as a document prints it — `expr` within a table's `scope`, as `display` says (万元, two
         decimals by default): the published value where the spec states one, else the computed one."""
-        if is_income(expr):  # income has no ledger scope, but may be some units'
+        if isinstance(expr, str) and is_income(expr):  # income has no ledger scope, but may be some units'
             value = self.income(expr, self.units_of(scope) if scope else None)
             return None if value is None else display.value(value)
         full = terms_of(scoped(scope, expr))
