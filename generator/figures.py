@@ -69,6 +69,7 @@ _DIMS = ["kind", "staff", "功能", "部门经济", "政府经济", "fund", "sou
 NATURES = ("行政", "参公", "事业")
 _UNIT_DIMS = ("nature", "role", "unit_code", "unit")
 _ATTR = {"功能": "function", "部门经济": "economic", "政府经济": "government"}
+_LACKABLE = frozenset((*_ATTR, "staff", "nature"))  # dimensions some entries may lack (see Figures.known)
 # dimensions that place a figure in a row or column → what they place it by
 _PLACING = {"功能": "功能", "部门经济": "部门经济", "政府经济": "政府经济", "project_name": "project", "project": "project"}
 
@@ -439,13 +440,15 @@ class Figures:
         terms = terms_of(expr)
         if self.spec.basic is None and not any(t.dim == "kind" and t.values == ("项目支出",) for t in terms):
             return False  # 基本支出 not provided: nothing that includes it is known
+        index = self._index
         for term in terms:
-            if term.dim not in _ATTR and term.dim not in ("staff", "nature"):
-                continue
-            lacking = self._index.get((term.dim, None))
+            lacking = index.get((term.dim, None)) if term.dim in _LACKABLE else None
             if not lacking:
                 continue  # every entry has this classification
-            scope = self._mask(tuple(t for t in terms if t is not term))
+            scope = (1 << len(self.ledger)) - 1
+            for other in terms:
+                if other is not term:
+                    scope &= self._term_mask(other)
             if term.dim == "staff":
                 scope &= self._index.get(("kind", "基本支出"), 0)
             if scope and not scope & ~lacking:

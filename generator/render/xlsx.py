@@ -255,14 +255,21 @@ class RowMap:
     """Where template rows land once each block (first, last, extra rows) is repeated."""
 
     blocks: tuple[tuple[int, int, int], ...]
+    _moved: dict[tuple[int, bool], int] = field(default_factory=dict, compare=False, repr=False)
 
     def start(self, r: int) -> int:
         """A row, or the first row of a range: rows below a block move down by its extra rows."""
-        return r + sum(d for _, b2, d in self.blocks if r > b2) if self.blocks else r
+        return self._move(r, False) if self.blocks else r
 
     def end(self, r: int) -> int:
         """The last row of a range: a range that reaches a block's last row grows with it."""
-        return r + sum(d for _, b2, d in self.blocks if r >= b2) if self.blocks else r
+        return self._move(r, True) if self.blocks else r
+
+    def _move(self, r: int, to_end: bool) -> int:
+        hit = self._moved.get((r, to_end))
+        if hit is None:
+            hit = self._moved[(r, to_end)] = r + sum(d for _, b2, d in self.blocks if r > b2 or (to_end and r == b2))
+        return hit
 
     def removed(self, r1: int, r2: int) -> bool:
         """Whether rows r1..r2 all belong to a block that has no rows of data."""
@@ -720,12 +727,12 @@ def _lines(text: str, width: float) -> int:
 def _value_cell(ref: str, attrs: str, value: Any, formula: str | None = None) -> str:
     if formula is not None:
         return f'<c r="{ref}"{attrs}><f>{formula}</f><v>{format(value, "f")}</v></c>'
+    if isinstance(value, Decimal):  # first: comparing a Decimal with text asks numbers' ABCs
+        return f'<c r="{ref}"{attrs}><v>{format(value, "f")}</v></c>'
     if value is None or value == "":
         return f'<c r="{ref}"{attrs}/>'
     if isinstance(value, bool):
         value = "是" if value else "否"
-    if isinstance(value, Decimal):
-        return f'<c r="{ref}"{attrs}><v>{format(value, "f")}</v></c>'
     if isinstance(value, (int, NumberText)):
         return f'<c r="{ref}"{attrs}><v>{value}</v></c>'
     text = escape(_ILLEGAL.sub("", str(value)))
