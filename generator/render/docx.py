@@ -31,8 +31,9 @@ from typing import Any
 
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2 import TemplateError as JinjaError
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -42,7 +43,19 @@ from markupsafe import Markup
 
 from .package import core_properties, read_parts, zip_bytes
 from .placeholders import DataError, TemplateError
-from .wordml import CONTINUE, MERGE_HELPER, RESTART, SENTINEL, TAG, BrokenXml, W, Writers, canonical, collapse
+from .wordml import (
+    CONTINUE,
+    MERGE_HELPER,
+    RESTART,
+    SENTINEL,
+    TAG,
+    WRITER_FILTERS,
+    BrokenXml,
+    W,
+    Writers,
+    canonical,
+    collapse,
+)
 
 DCTERMS = "http://purl.org/dc/terms/"
 BODY = "word/document.xml"
@@ -93,8 +106,7 @@ class DocxForm:
 
     @cached_property
     def _env(self) -> ImmutableSandboxedEnvironment:
-        env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize,
-                                            extensions=[_TemplateText])
+        env = _Sandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize, extensions=[_TemplateText])
         env.filters.update(self.filters)
         env.filters.update(self._writers.filters())
         return env
@@ -199,6 +211,39 @@ class DocxForm:
             else:
                 root.replace(old, theirs.find(tag))
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+class _Generator(CodeGenerator):
+    """Jinja's code generator, but what our writers print (`_t`, `_a`, `_tc`: finished XML, escaped by them,
+    always Markup) is yielded as it is, not passed through finalize and escape again."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if _written(node):
+            self.write("(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if _written(node):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+
+def _written(node: nodes.Expr) -> bool:
+    return isinstance(node, nodes.Filter) and node.name in WRITER_FILTERS
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox our templates render in. `行.名称` of the data we give (plain dicts) is its item: looked up
+    first, without the failed attribute lookup Jinja tries before it (what else it reads is as Jinja reads it)."""
+
+    code_generator_class = _Generator
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
 
 class _Stray(TemplateSyntaxError):

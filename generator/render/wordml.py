@@ -23,6 +23,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -34,6 +35,7 @@ TR, TC, GRID_COL, GRID_SPAN = (f"{{{W}}}{n}" for n in ("tr", "tc", "gridCol", "g
 SENTINEL = "\x01"  # never in XML text, and dropped from values (as lxml drops control characters)
 RESTART, CONTINUE = "vm:restart", "vm:continue"  # the texts of merge markers
 MERGE_HELPER = "纵合并"
+WRITER_FILTERS = frozenset(("_t", "_a", "_tc"))  # they write finished XML: Jinja prints it as it is
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 # a Jinja tag, a comment or processing instruction, other markup, or text
@@ -48,6 +50,8 @@ BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 PIECES = re.compile(r"([\n\t])")
 EMPTIED = re.compile(f">{SENTINEL}+</[^>]*>")
 MARK = re.compile(r"<!--vm:(restart|continue)-->([^<]*)")
+RESTART_MARK, CONTINUE_MARK = f"<!--{RESTART}-->", f"<!--{CONTINUE}-->"
+CONTINUED = re.compile(f"{CONTINUE_MARK}[^<]*")  # a continue marker drops the text after it
 CELL_TEXT = re.compile(r'<w:t((?:\s[^>]*")?)(?:/>|>[^<]*</w:t>)')  # a w:t, empty or not (canonical attributes)
 NO_TEXT = re.compile(r'<w:t((?:\s[^>]*")?)></w:t>')
 OLD_MERGE = re.compile(r"<w:vMerge\b[^>]*/>")
@@ -181,7 +185,7 @@ class Writers:
     captures: int = 0
 
     def filters(self) -> dict[str, Callable]:
-        return {"_t": self.text, "_a": attribute, "_tc": merged_cell}
+        return {"_t": self.text, "_a": attribute, "_tc": merged_cell}  # each returns Markup (WRITER_FILTERS)
 
     def text(self, value: Any, k: int) -> Markup:
         slot = self.slots[k]
@@ -311,6 +315,8 @@ def _escaped(value: Any, canonical: bool) -> str:
         return ""
     if type(value) is str:
         return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") if canonical else str(escape(value))
+    if isinstance(value, (int, Decimal)):  # digits, signs, points, separators: nothing to escape
+        return str(value)
     s = str(escape(value))
     return s.replace("&#34;", '"').replace("&#39;", "'") if canonical and "&#3" in s else s
 
@@ -361,33 +367,34 @@ def collapse(xml: str) -> str:
     return EMPTIED.sub("/>", xml).replace(SENTINEL, "")
 
 
-def _unmark(m: re.Match) -> str:
-    return m.group(2) if m.group(1) == "restart" else ""
-
-
 def merged_cell(cell: str) -> Markup:
     """A rendered cell with its merge markers turned into w:vMerge (the last marker decides), as
     docxtpl's tree would have it: a restart keeps the text; a continue marker drops the text after it
     and a continued cell's texts are set to "" (which lxml writes as <w:t …></w:t>)."""
-    kinds = [kind for kind, _ in MARK.findall(cell)]
-    if kinds:
-        cell = MARK.sub(_unmark, cell)
+    cell = str(cell)  # the captured Markup's own methods would escape what they are given
+    last_restart, last_continue = cell.rfind(RESTART_MARK), cell.rfind(CONTINUE_MARK)
+    if last_continue >= 0:
+        cell = CONTINUED.sub("", cell)
+    if last_restart >= 0:
+        cell = cell.replace(RESTART_MARK, "")
     if SENTINEL in cell:
         cell = collapse(cell)
-    if not kinds:
+    if last_restart < 0 and last_continue < 0:
         return Markup(cell)
-    if "continue" in kinds:
+    if last_continue >= 0:
         cell = CELL_TEXT.sub(r"<w:t\1></w:t>", cell)
     elif "></w:t>" in cell:
         cell = NO_TEXT.sub(r"<w:t\1/>", cell)  # a text that held only the marker
-    merge = '<w:vMerge w:val="restart"/>' if kinds[-1] == "restart" else "<w:vMerge/>"
+    merge = '<w:vMerge w:val="restart"/>' if last_restart > last_continue else "<w:vMerge/>"
     start = cell.index(">") + 1  # after <w:tc …>
     if cell.startswith("<w:tcPr/>", start):
         return Markup(f"{cell[:start]}<w:tcPr>{merge}</w:tcPr>{cell[start + 9:]}")
     if not cell.startswith(("<w:tcPr>", "<w:tcPr "), start):
         return Markup(f"{cell[:start]}<w:tcPr>{merge}</w:tcPr>{cell[start:]}")
     end = cell.index("</w:tcPr>", start)
-    props = OLD_MERGE.sub("", cell[start:end])
+    props = cell[start:end]
+    if "<w:vMerge" in props:
+        props = OLD_MERGE.sub("", props)
     anchor = next((m for m in (a.search(props) for a in MERGE_ANCHORS) if m), None)
     at = anchor.end() if anchor else props.index(">") + 1  # schema order: tcW, gridSpan, vMerge, …
     return Markup(f"{cell[:start]}{props[:at]}{merge}{props[at:]}{cell[end:]}")
