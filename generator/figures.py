@@ -210,6 +210,16 @@ def scoped(scope: Expr, expr: Expr) -> Expr:
     return combine(scope, expr)
 
 
+@lru_cache(maxsize=65536)
+def cell_figure(expr: Expr, within: Expr, scope: Expr) -> tuple[Expr, Expr, Expr]:
+    """A table cell's figure `expr` in its row or column (`within`) of a table of `scope`: the figure as
+    the cell places it, the scope it is shown in (an income figure's: the row's units too) and the figure
+    within that scope. The same for every unit: cached."""
+    placed = scoped(within, expr)
+    shown_in = combine(scope, within) if is_income(expr) and within else scope
+    return placed, shown_in, scoped(shown_in, placed)
+
+
 @lru_cache(maxsize=16384)
 def placing(terms: Terms) -> frozenset[str]:
     """By which classifications a figure is placed in a table (its row and column)."""
@@ -463,13 +473,15 @@ class Figures:
             self._cache[key] = self._sum(self._mask(key)) if self.known(key) else None
         return self._cache[key]
 
-    def shown(self, expr: Expr = "", table: str | None = None, scope: Expr = "", display: Display = WAN_2) -> Decimal | None:
-        """The figure as a document prints it — `expr` within a table's `scope`, as `display` says (万元, two
-        decimals by default): the published value where the spec states one, else the computed one."""
+    def shown(self, expr: Expr = "", table: str | None = None, scope: Expr = "", display: Display = WAN_2,
+              full: Expr | None = None) -> Decimal | None:
+        """The figure as a document prints it — `expr` within a table's `scope` (`full`, where the caller
+        has it), as `display` says (万元, two decimals by default): the published value where the spec states
+        one, else the computed one."""
         if isinstance(expr, str) and is_income(expr):  # income has no ledger scope, but may be some units'
             value = self.income(expr, self.units_of(scope) if scope else None)
             return None if value is None else display.value(value)
-        full = terms_of(scoped(scope, expr))
+        full = terms_of(scoped(scope, expr) if full is None else full)
         value = self._published_as(full, table, expr) if self._published else None
         if value is None:
             value = self._cache[full] if full in self._cache else self.value(full)

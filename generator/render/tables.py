@@ -30,9 +30,9 @@ from ..figures import (
     ExprError,
     Figures,
     Terms,
+    cell_figure,
     code_scope,
     combine,
-    is_income,
     project_scope,
     scoped,
     unit_scope,
@@ -112,9 +112,8 @@ class SheetData:
         its rounding, else (a 公布数) a Constant as printed. A figure printed blank stays blank."""
         display = display or self.display
         try:
-            placed = scoped(within, expr)
-            scope = combine(self.scope, within) if is_income(expr) and within else self.scope  # a row's units
-            value = self.fig.shown(placed, table=self.table, scope=scope, display=display)
+            placed, scope, full = cell_figure(expr, within, self.scope)
+            value = self.fig.shown(placed, table=self.table, scope=scope, display=display, full=full)
             if value is None or (value == 0 and not self.show_zero):
                 return None
             if not held:
