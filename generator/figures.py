@@ -328,6 +328,7 @@ class Figures:
             self.ledger += build_ledger(u.spec, u.catalog, u.index, first_project=len(self._projects_before(u)))
         if len(self.units) > 1:
             self.ledger = self._consolidated(self.ledger)
+        self._all = (1 << len(self.ledger)) - 1  # the mask of every entry
         self._cache: dict[Terms, Decimal | None] = {}
         self._mask_cache: dict[Terms, int] = {}
         self._indices: dict[int, tuple[int, ...]] = {}
@@ -416,7 +417,7 @@ class Figures:
         key = terms_of(expr)
         hit = self._mask_cache.get(key)
         if hit is None:
-            hit = (1 << len(self.ledger)) - 1
+            hit = self._all
             for term in key:
                 hit &= self._term_mask(term)
             self._mask_cache[key] = hit
@@ -435,6 +436,7 @@ class Figures:
         return hit
 
     def _indices_of(self, mask: int) -> tuple[int, ...]:
+        """A mask's entries, in ledger order (cached)."""
         hit = self._indices.get(mask)
         if hit is None:
             hit = self._indices[mask] = tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
@@ -455,12 +457,12 @@ class Figures:
             lacking = index.get((term.dim, None)) if term.dim in _LACKABLE else None
             if not lacking:
                 continue  # every entry has this classification
-            scope = (1 << len(self.ledger)) - 1
+            scope = self._all
             for other in terms:
                 if other is not term:
                     scope &= self._term_mask(other)
             if term.dim == "staff":
-                scope &= self._index.get(("kind", "基本支出"), 0)
+                scope &= index.get(("kind", "基本支出"), 0)
             if scope and not scope & ~lacking:
                 return False
         return True
