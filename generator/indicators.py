@@ -91,13 +91,18 @@ class Value:
         return "%" in self.unit or "％" in self.unit
 
 
-@lru_cache(maxsize=8192)
 def read_value(ind: Indicator) -> Value:
-    text = (ind.value or "").strip()
-    nature = NATURES.get(_clean(ind.nature)) if ind.nature else None
-    unit = (ind.unit or "").strip()
-    if ind.nature and nature is None:
-        return Value(None, None, unit, f"指标性质「{ind.nature}」无法识别（可用 ≥ ≤ = > < 或 定性）")
+    return _read_value(ind.value, ind.nature, ind.unit)
+
+
+@lru_cache(maxsize=8192)
+def _read_value(value: str | None, nature_text: str | None, unit_text: str | None) -> Value:
+    """(cached by the three texts it reads: hashing the model would hash every field of it)"""
+    text = (value or "").strip()
+    nature = NATURES.get(_clean(nature_text)) if nature_text else None
+    unit = (unit_text or "").strip()
+    if nature_text and nature is None:
+        return Value(None, None, unit, f"指标性质「{nature_text}」无法识别（可用 ≥ ≤ = > < 或 定性）")
     if nature == "定性":
         return Value("定性", None, unit)
     m = _NUMBER.match(text)

@@ -18,6 +18,8 @@ import yaml
 from ..findings import Finding, PathT, finding, format_path
 
 NULL_TAG = "tag:yaml.org,2002:null"
+STR_TAG, SEQ_TAG, MAP_TAG = (yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                             yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG)
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -155,10 +157,14 @@ class _TextResolver(yaml.resolver.BaseResolver):
     """We keep every scalar's text and only need to know nulls and merge keys: skip YAML 1.1's regex
     guessing of ints, floats, booleans and dates (the model decides types from the text)."""
 
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode and implicit[0]:
-            return NULL_TAG if value in NULL_WORDS else MERGE_TAG if value == "<<" else self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
+    def resolve(self, kind, value, implicit, _scalar=yaml.ScalarNode, _sequence=yaml.SequenceNode):
+        # BaseResolver's answer without its generality (no implicit or path resolvers): libyaml asks this
+        # of every node of a spec
+        if kind is _scalar:
+            if implicit[0]:
+                return NULL_TAG if value in NULL_WORDS else MERGE_TAG if value == "<<" else STR_TAG
+            return STR_TAG
+        return SEQ_TAG if kind is _sequence else MAP_TAG
 
 
 _RESOLVER = _TextResolver()
