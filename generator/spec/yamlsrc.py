@@ -226,17 +226,19 @@ def compose(text: str, parser_class: Any = FAST_PARSER) -> list[yaml.Node]:
 def _limit_depth(root: yaml.Node) -> None:
     """_TooDeep at the first collection (in document order) nested deeper than MAX_DEPTH, as the event loop
     finds it; an alias is not nesting, and a node reached again through one is not walked again."""
+    if not isinstance(root, yaml.CollectionNode):
+        return
     seen: set[int] = set()
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
-        if not isinstance(node, yaml.CollectionNode) or id(node) in seen:
+        if id(node) in seen:
             continue
         if depth > MAX_DEPTH:
             raise _TooDeep(node.start_mark)
         seen.add(id(node))
         children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
-        stack.extend((child, depth + 1) for child in reversed(children))
+        stack.extend((child, depth + 1) for child in reversed(children) if isinstance(child, yaml.CollectionNode))
 
 
 def _compose_events(text: str, parser_class: Any) -> list[yaml.Node]:
