@@ -486,7 +486,7 @@ class Figures:
         full = terms_of(scoped(scope, expr) if full is None else full)
         value = self._published_as(full, table, expr) if self._published else None
         if value is None:
-            value = self._cache[full] if full in self._cache else self.value(full)
+            value = self.value(full)
         return None if value is None else display.value(value)
 
     @cached_property
