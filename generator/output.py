@@ -41,17 +41,12 @@ def write_all(files: Sequence[tuple[Path, bytes | Iterable[bytes]]]) -> None:
     try:
         for path, data in files:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=".~" + path.name[:40], suffix=".part", dir=path.parent)
+                fd, tmp = _temporary(path)
             except OSError as exc:
                 raise OutputError(path.parent, exc) from None
             written.append((tmp, path))
             try:
-                with os.fdopen(fd, "wb") as fh:
-                    os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp makes it 0600
-                    fh.writelines([data] if isinstance(data, bytes) else data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                _fill(fd, data)
             except OSError as exc:
                 raise OutputError(path, exc) from None
         for tmp, path in written:
@@ -66,15 +61,25 @@ def write_all(files: Sequence[tuple[Path, bytes | Iterable[bytes]]]) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename over it; the file gets FILE_MODE."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.name[:40], suffix=".part", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp makes it 0600
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _fill(fd, data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside `path`, its folder made first: (descriptor, name)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=".~" + path.name[:40], suffix=".part", dir=path.parent)
+
+
+def _fill(fd: int, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` to a temporary file from _temporary, with FILE_MODE, and sync it to disk."""
+    with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp makes it 0600
+        fh.writelines([data] if isinstance(data, bytes) else data)
+        fh.flush()
+        os.fsync(fh.fileno())
