@@ -97,7 +97,7 @@ def read_value(ind: Indicator) -> Value:
 
 @lru_cache(maxsize=8192)
 def _read_value(value: str | None, nature_text: str | None, unit_text: str | None) -> Value:
-    """(cached by the three texts it reads: hashing the model would hash every field of it)"""
+    """read_value, cached by the three texts it reads (hashing the model would hash every field of it)."""
     text = (value or "").strip()
     nature = NATURES.get(_clean(nature_text)) if nature_text else None
     unit = (unit_text or "").strip()

@@ -168,8 +168,7 @@ class _TextResolver(yaml.resolver.BaseResolver):
 
 
 _RESOLVER = _TextResolver()
-KNOWN_TAGS = frozenset((_RESOLVER.DEFAULT_SCALAR_TAG, _RESOLVER.DEFAULT_SEQUENCE_TAG, _RESOLVER.DEFAULT_MAPPING_TAG,
-                        NULL_TAG, MERGE_TAG))
+KNOWN_TAGS = frozenset((STR_TAG, SEQ_TAG, MAP_TAG, NULL_TAG, MERGE_TAG))
 
 # libyaml: ten times faster than the pure-Python parser, whose messages are clearer (errors are re-read with it)
 FAST_PARSER: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) or yaml.SafeLoader
