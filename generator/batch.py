@@ -1,6 +1,6 @@
 """`batch`: every spec under some folders, in worker processes — forked after this process compiled the
-templates their formats use — with progress, a summary workbook and a JSON report per year (the
-warnings of units that built wait on disk meanwhile, so memory stays flat). A unit that fails never stops
+templates their formats use — with progress, a summary workbook and a JSON report per year (the units'
+results wait on disk meanwhile, see batch_results, so memory stays flat). A unit that fails never stops
 the others. A unit whose inputs (spec, local codes, bundled catalog, format, templates, yusuan version,
 --pdf) are unchanged since its last build is skipped; its manifest, written after its files, makes an
 interrupted batch resumable: run it again and it finishes the job."""
@@ -14,17 +14,17 @@ import multiprocessing.util
 import os
 import re
 import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, TypeVar, overload
 
 from . import __version__
+from .batch_results import Results, UnitResult
 from .build import build, clashes, docx_template, output_dir, xlsx_template
 from .catalog import DATA as CATALOG_DATA
 from .catalog import load_catalog
@@ -37,39 +37,11 @@ from .money import ZERO, plain
 from .output import OutputError, write_all
 from .render.package import precompress
 
+T = TypeVar("T")
 MANIFESTS = ".yusuan"  # OUT/.yusuan/<key>.json: what each spec last built
 SUMMARY_TEMPLATE = "xlsx/汇总.xlsx"
 SUMMARY_FIGURES = {"收支总计": "", "基本支出": "基本支出", "项目支出": "项目支出", "三公经费": "三公经费",
                    "机关运行经费": "机关运行经费"}
-
-
-@dataclass
-class UnitResult:
-    spec: str
-    status: str  # 生成 / 未变 / 失败
-    unit: str | None = None
-    year: int | None = None
-    folder: str | None = None
-    files: list[str] = field(default_factory=list)
-    figures: dict[str, str | None] = field(default_factory=dict)
-    errors: int = 0
-    warnings: int = 0
-    findings: list[dict] = field(default_factory=list)  # after a run: a failed unit's (the others' are in report.json)
-    message: str = ""
-
-    @property
-    def failed(self) -> bool:
-        return self.status == "失败"
-
-    @property
-    def first_error(self) -> str:
-        """The unit's first error as `file:line: 代码 说明` (what a terminal shows for a failed unit)."""
-        error = next((f for f in self.findings if f.get("severity") == "error"), None)
-        if error is None:
-            return self.message
-        where = ":".join(str(x) for x in (error.get("file") or self.spec, error.get("line"), error.get("column")) if x)
-        more = f"（共 {self.errors} 个错误）" if self.errors > 1 else ""
-        return f"{where}: {error['code']} {error['message']}{more}"
 
 
 # --- inputs and their fingerprint ------------------------------------------------------------------------
@@ -215,13 +187,17 @@ def _num(value: Decimal | None) -> str | None:
 
 @dataclass
 class BatchResult:
-    units: list[UnitResult]
+    units: Results  # read back from a temporary file, in the order of the specs
     summaries: list[Path]
     interrupted: bool = False
 
+    def count(self, status: str) -> int:
+        """How many units were 生成, 未变 or 失败."""
+        return self.units.count_of(status)
+
     @property
     def failed(self) -> list[UnitResult]:
-        return [u for u in self.units if u.failed]
+        return [self.units.at(p) for p in self.units.places("失败")]
 
 
 def clean_leftovers(out: Path) -> None:
@@ -233,7 +209,7 @@ def clean_leftovers(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def shard(specs: list[Path], k: int, n: int) -> list[Path]:
+def shard(specs: list[T], k: int, n: int) -> list[T]:
     """The k-th of n shares (1-based) of the specs: every n-th one, so shares are even and stable."""
     return specs[k - 1::n]
 
@@ -241,13 +217,13 @@ def shard(specs: list[Path], k: int, n: int) -> list[Path]:
 _TOP_KEYS = re.compile(r"^(格式|年度|科目版本)[ \t]*:[ \t]*[\"']?([\w-]+)", re.M)  # as a spec writes them
 
 
-def warm(specs: list[Path], options: Options) -> None:
+def warm(specs: list[str], options: Options) -> None:
     """Before the workers fork: import the checks, load the 科目 editions and compile the templates of the
     formats the specs name (read from each spec's top-level lines as text), so every worker inherits them
     instead of doing it again. Only a head start: whatever this misses a worker does itself."""
     rules()  # the rule modules are imported on first use
     formats, editions = set(), set()
-    for spec in specs:
+    for spec in map(Path, specs):
         try:
             keys = dict(_TOP_KEYS.findall(spec.read_text(encoding="utf-8", errors="replace")))
         except OSError:
@@ -267,98 +243,51 @@ def warm(specs: list[Path], options: Options) -> None:
             continue
 
 
-class Spool:
-    """The warnings of units that built, in a temporary file until report.json is written: the batch
-    process keeps a few hundred bytes per unit, however large the district. Without a file (none could
-    be made, or writing to it failed) they stay in memory, as before."""
-
-    def __init__(self, file: IO[bytes] | None):
-        self.file = file
-        self.at: dict[str, tuple[int, int]] = {}  # spec → (offset, length)
-
-    def keep(self, u: UnitResult) -> None:
-        if self.file is None or u.failed or not u.findings:
-            return  # a failed unit keeps its findings: its first error is shown
-        data = json.dumps(u.findings, ensure_ascii=False).encode("utf-8")
-        try:
-            at = self.file.seek(0, os.SEEK_END)
-            self.file.write(data)
-        except OSError:  # a full temporary folder: keep them here
-            return
-        self.at[u.spec] = (at, len(data))
-        u.findings = []
-
-    def findings(self, u: UnitResult) -> list[dict]:
-        """All of the unit's findings: those kept here, then any added since (a clash of folders)."""
-        hit = self.at.get(u.spec)
-        if hit is None or self.file is None:
-            return u.findings
-        self.file.seek(hit[0])
-        return json.loads(self.file.read(hit[1])) + u.findings
-
-
-@contextmanager
-def _scratch() -> Iterator[IO[bytes] | None]:
-    """An anonymous temporary file, or None where none can be made."""
-    try:
-        file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the `with` below)
-    except OSError:
-        yield None
-        return
-    with file:
-        yield file
-
-
 def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), *, jobs: int | None = None,
               part: tuple[int, int] | None = None,
               on_result: Callable[[UnitResult, int, int], None] | None = None) -> BatchResult:
     """Build every spec under `folders` (or the `part` = (k, n) share of them). District summaries are
     written for a whole run only: a shard's units are in OUT/.yusuan, and a final run without --shard
     finds them current and writes the summaries."""
-    specs = without_members(spec_files(folders))
+    specs = [str(s) for s in without_members(spec_files(folders))]  # as text: a district's paths, compactly
     if part is not None:
         specs = shard(specs, *part)
     clean_leftovers(out)
-    results: dict[str, UnitResult] = {}
-    with _scratch() as spooled:
-        spool = Spool(spooled)
+    results = Results(len(specs))
 
-        def collect(r: UnitResult) -> None:
-            results[r.spec] = r
-            if on_result:
-                on_result(r, len(results), len(specs))
-            spool.keep(r)
+    def collect(place: int, r: UnitResult) -> None:
+        results.put(place, r)
+        if on_result:
+            on_result(r, len(results), len(specs))
 
-        interrupted = _build_all(specs, out, options, max(1, jobs or os.cpu_count() or 1), collect)
-        units = [results[str(s)] for s in specs if str(s) in results]
-        _same_folder(units)
-        summaries = ([] if interrupted or part is not None else
-                     write_summaries(units, out, options.templates, spool.findings))
-    return BatchResult(units, summaries, interrupted)
+    interrupted = _build_all(specs, out, options, max(1, jobs or os.cpu_count() or 1), collect)
+    _same_folder(results)
+    summaries = [] if interrupted or part is not None else write_summaries(results, out, options.templates)
+    return BatchResult(results, summaries, interrupted)
 
 
-def _build_all(specs: list[Path], out: Path, options: Options, jobs: int,
-               collect: Callable[[UnitResult], None]) -> bool:
-    """Process every spec, in `jobs` worker processes, each result to `collect` as it comes. True when
-    interrupted (Ctrl-C): what finished is collected, the rest cancelled."""
+def _build_all(specs: list[str], out: Path, options: Options, jobs: int,
+               collect: Callable[[int, UnitResult], None]) -> bool:
+    """Process every spec, in `jobs` worker processes, each result to `collect` (with the spec's place)
+    as it comes. True when interrupted (Ctrl-C): what finished is collected, the rest cancelled."""
     if jobs == 1:
-        for spec in specs:
-            collect(process(spec, out, options))
+        for place, spec in enumerate(specs):
+            collect(place, process(Path(spec), out, options))
         return False
     if multiprocessing.get_start_method() == "fork":  # else the workers would not inherit it
         warm(specs, options)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        waiting = iter(specs)
-        pending: set[Future] = set()
+        waiting = enumerate(specs)
+        pending: dict[Future, int] = {}
         try:
             while True:  # a few tasks per worker in flight, not the whole district up front
-                for spec in itertools.islice(waiting, jobs * 4 - len(pending)):
-                    pending.add(pool.submit(process, spec, out, options))
+                for place, spec in itertools.islice(waiting, jobs * 4 - len(pending)):
+                    pending[pool.submit(process, Path(spec), out, options)] = place
                 if not pending:
                     return False
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    collect(future.result())
+                    collect(pending.pop(future), future.result())
         except KeyboardInterrupt:
             for future in pending:
                 future.cancel()
@@ -366,15 +295,28 @@ def _build_all(specs: list[Path], out: Path, options: Options, jobs: int,
             return True
 
 
-def _same_folder(units: list[UnitResult]) -> None:
-    """Two specs of the same unit and year wrote the same files: both are failures."""
-    by_spec = {u.spec: u for u in units}
-    for spec, others in clashes((u.spec, Path(u.folder)) for u in units if u.folder is not None).items():
-        u = by_spec[spec]
+def _same_folder(results: Results) -> None:
+    """Two specs of the same unit and year wrote the same files: both are failures. Folders are compared
+    by their hash first (the district's folders are never all in memory), then as paths."""
+    first: dict[int, int] = {}  # hash of a folder → the first place that wrote it
+    suspects: set[int] = set()
+    for place in results.places():
+        folder = results.at(place).folder
+        if folder is not None:
+            seen = first.setdefault(hash(folder), place)
+            if seen != place:
+                suspects.update((seen, place))
+    units: dict[str, tuple[int, UnitResult]] = {}
+    for place in sorted(suspects):
+        u = results.at(place)
+        units[u.spec] = (place, u)
+    for spec, others in clashes((u.spec, Path(u.folder)) for _, u in units.values() if u.folder).items():
+        place, u = units[spec]
         u.status, u.errors = "失败", u.errors + 1
         clash = finding("E-BUILD-DUPLICATE", file=u.spec, others="、".join(others), folder=u.folder)
         u.message = clash.message
         u.findings.append(clash.to_dict())
+        results.put(place, u)
 
 
 # --- summary ------------------------------------------------------------------------------------------------
@@ -382,22 +324,26 @@ def _same_folder(units: list[UnitResult]) -> None:
 UNKNOWN_YEAR = "未知年度"
 
 
-def write_summaries(units: list[UnitResult], out: Path, templates: Path | None = None,
-                    findings: Callable[[UnitResult], list[dict]] = lambda u: u.findings) -> list[Path]:
+def write_summaries(results: Results, out: Path, templates: Path | None = None) -> list[Path]:
     """OUT/<年度>/汇总.xlsx and report.json per year; units whose year could not be read have their own,
-    under OUT/未知年度/. report.json is written unit by unit (`findings` reads each unit's back)."""
-    years: dict[int | None, list[UnitResult]] = {}
-    for u in sorted(units, key=lambda u: (u.year is None, u.year or 0)):
-        years.setdefault(u.year, []).append(u)
+    under OUT/未知年度/. Both are written unit by unit, each read back from `results` as it is written."""
+    years: dict[int | None, array] = {}
+    totals: dict[int | None, dict[str, Decimal]] = {}
+    for place in results.places():
+        u = results.at(place)
+        years.setdefault(u.year, array("l")).append(place)
+        mine = totals.setdefault(u.year, dict.fromkeys(SUMMARY_FIGURES, ZERO))
+        for k in SUMMARY_FIGURES:
+            if (v := u.figures.get(k)) is not None:
+                mine[k] += Decimal(v)
     written = []
-    for year, mine in years.items():
-        folder = out / (str(year) if year is not None else UNKNOWN_YEAR)
-        totals = {k: sum((Decimal(v) for u in mine if (v := u.figures.get(k)) is not None), ZERO)
-                  for k in SUMMARY_FIGURES}
-        head = {"年度": year, "单位数": len(mine), "失败": sum(u.failed for u in mine),
-                "合计": {k: plain(v) for k, v in totals.items()}}
-        write_all([(folder / "report.json", _report(head, (_report_unit(u, findings(u)) for u in mine))),
-                   (folder / "汇总.xlsx", _summary_workbook(mine, totals, year, templates))])
+    for year in sorted(years, key=lambda y: (y is None, y or 0)):
+        places, folder = years[year], out / (str(year) if year is not None else UNKNOWN_YEAR)
+        head = {"年度": year, "单位数": len(places), "失败": sum(1 for p in places if results.at(p).failed),
+                "合计": {k: plain(v) for k, v in totals[year].items()}}
+        write_all([(folder / "report.json", _report(head, (_report_unit(results.at(p)) for p in places))),
+                   (folder / "汇总.xlsx", _summary_workbook(_SummaryRows(results, places), totals[year], year,
+                                                          templates))])
         written += [folder / "汇总.xlsx", folder / "report.json"]
     return written
 
@@ -414,24 +360,42 @@ def _report(head: dict[str, Any], units: Iterable[dict[str, Any]]) -> Iterator[b
     yield b"]\n}" if empty else b"\n  ]\n}"
 
 
-def _report_unit(u: UnitResult, findings: list[dict]) -> dict[str, Any]:
+def _report_unit(u: UnitResult) -> dict[str, Any]:
     """What a unit's outputs are, independent of whether this run made them or found them current."""
     return {"规格": u.spec, "单位": u.unit, "结果": "失败" if u.failed else "成功", "通过检查": u.errors == 0, "错误": u.errors,
-            "警告": u.warnings, "数字": u.figures, "文件": u.files, "说明": u.message or None, "问题": findings}
+            "警告": u.warnings, "数字": u.figures, "文件": u.files, "说明": u.message or None, "问题": u.findings}
 
 
-def _summary_workbook(units: list[UnitResult], totals: dict[str, Decimal], year: int | None,
+class _SummaryRows(Sequence[dict]):
+    """The rows of a year's 汇总表, each made from its unit's result as the sheet is written."""
+
+    def __init__(self, results: Results, places: array):
+        self.results, self.places = results, places
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    @overload
+    def __getitem__(self, k: int) -> dict: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[dict]: ...
+
+    def __getitem__(self, k: int | slice) -> dict | list[dict]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        n = range(len(self))[k]
+        u = self.results.at(self.places[n])
+        return {"序号": n + 1, "单位": u.unit or "（未能读取）", "规格": u.spec, "状态": "失败" if u.failed else "成功",
+                "检查": "通过" if u.errors == 0 else f"{u.errors} 个错误", "警告": u.warnings,
+                **{k: Decimal(v) if v is not None else None for k, v in u.figures.items()}, "__blocks__": ("行",)}
+
+
+def _summary_workbook(rows: Sequence[dict], totals: dict[str, Decimal], year: int | None,
                       templates: Path | None) -> bytes:
     from .build import xlsx_template
     from .render.placeholders import lookup
     from .render.xlsx import SheetFill
-    rows = []
-    for n, u in enumerate(units, start=1):
-        rows.append({"序号": n, "单位": u.unit or "（未能读取）", "规格": u.spec, "状态": "失败" if u.failed else "成功",
-                     "检查": "通过" if u.errors == 0 else f"{u.errors} 个错误", "警告": u.warnings,
-                     **{k: Decimal(v) if v is not None else None for k, v in u.figures.items()},
-                     "__blocks__": ("行",)})
-    context = {"年度": year or "", "单位数": len(units), "合计": totals}
+    context = {"年度": year or "", "单位数": len(rows), "合计": totals}
 
     def resolve(ph, row):
         if row is not None and ph.root == "行":

@@ -243,6 +243,7 @@ def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件
     with _cannot_run():
         files = api.spec_paths(folders)
         total = len(files if part is None else files[part[0] - 1::part[1]])
+        del files  # the batch lists them itself: a district's paths are not kept twice
         try:
             with _progress(total, quiet=as_json) as report:
                 result = api.batch(*folders, output=output, jobs=jobs, format=format, templates=templates, pdf=pdf,
@@ -250,7 +251,7 @@ def batch(folders: Annotated[list[Path], typer.Argument(help="放规格的文件
         except OutputError as exc:  # the summaries (each unit's own failure is in its result)
             err.print(f"[red]错误[/] E-OUTPUT {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None
-    counts = {s: sum(u.status == s for u in result.units) for s in ("生成", "未变", "失败")}
+    counts = {s: result.count(s) for s in ("生成", "未变", "失败")}
     if as_json:
         _json({"单位数": len(result.units), "生成": counts["生成"], "未变": counts["未变"], "失败": counts["失败"],
                "中断": result.interrupted, "汇总": [str(p) for p in result.summaries],

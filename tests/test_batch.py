@@ -64,9 +64,9 @@ def test_good_units_finish_broken_ones_are_reported(district, tmp_path):
 
 
 def test_report_has_every_warning_though_the_batch_keeps_them_on_disk(district, tmp_path):
-    """While a batch runs, the warnings of units that built wait in a temporary file (the batch process
-    stays small however large the district): report.json has every one, as `check` finds them, and a
-    clash found after the units ran is added to the warnings kept."""
+    """While a batch runs, the units' results wait in a temporary file (the batch process stays small
+    however large the district): report.json has every warning, as `check` finds them, a clash found
+    after the units ran is added to what was kept, and the results read back say the same."""
     from generator import api
     shutil.copy(district / "unit0003.yaml", district / "again.yaml")  # the same unit and year twice
     out = tmp_path / "out"
@@ -79,7 +79,9 @@ def test_report_has_every_warning_though_the_batch_keeps_them_on_disk(district, 
     assert sum(len(u["问题"]) for u in report.values() if u["结果"] == "成功") >= 5  # warnings were kept
     again = next(u for u in result.units if u.spec.endswith("again.yaml"))
     assert again.failed and again.first_error.startswith(f"{district / 'again.yaml'}: E-BUILD-DUPLICATE")
-    assert all(not u.findings for u in result.units if not u.failed)
+    assert all(u.findings == report[u.spec]["问题"] for u in result.units if u.spec in report)
+    assert [u.spec for u in result.failed] == [str(district / n) for n in ("again.yaml", "broken.yaml", "unit0003.yaml")]
+    assert result.count("生成") == len(result.units) - 3
 
 
 def test_second_run_skips_force_rebuilds(district, tmp_path):

@@ -19,10 +19,11 @@ below them, with the value cached — where those rows add up exactly to it.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -37,7 +38,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from .package import core_properties, read_parts, zip_bytes
+from .package import Deflated, Deflater, core_properties, read_parts, zip_bytes
 from .placeholders import Placeholder, TemplateError, TextTemplate, compile_text
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -245,7 +246,7 @@ class SheetFill:
     template: str
     name: str
     resolve: Resolver
-    blocks: dict[str, list[dict]] = field(default_factory=dict)  # block name → its rows of data
+    blocks: Mapping[str, Sequence[dict]] = field(default_factory=dict)  # block name → its rows of data
     # live sums (合计公式): figures as cells hold them then (unrounded; a Constant stays a number); None: off
     sums: Resolver | None = None
 
@@ -301,8 +302,9 @@ class _Writing:
 class Rendered:
     name: str
     template: SheetTemplate
-    xml: bytes
+    xml: Deflated
     rows: RowMap
+    formulas: bool  # the sheet holds a formula (workbook.xml then asks for a full recalculation)
 
 
 class XlsxTemplate:
@@ -397,32 +399,44 @@ class XlsxTemplate:
         w = _Writing(t, fill, rows, f"工作表「{t.name}」")
         if fill.sums is not None:
             w.sums = self._sums(w, spans)
-        inside = {r for _, b1, b2 in spans for r in range(b1, b2 + 1)}
-        out_rows: list[tuple[int, bytes]] = []  # encoded one by one: a sheet of thousands of rows is never one str
-        for row in t.rows:
-            if row.r not in inside:
-                r = rows.start(row.r)
-                out_rows.append((r, self._row_xml(w, row, r, None).encode("utf-8")))
-        for name, b1, b2 in spans:  # each block once per row of data
-            h, base = b2 - b1 + 1, rows.start(b1)
-            for k, data in enumerate(fill.blocks[name]):
-                for row in (x for x in t.rows if b1 <= x.r <= b2):
-                    r = base + k * h + row.r - b1
-                    out_rows.append((r, self._row_xml(w, row, r, data, (b1, b2, k * h)).encode("utf-8")))
-        out_rows.sort(key=lambda x: x[0])
-        merges = self._merges(t, spans, fill.blocks, rows, w.where) + _group_merges(w.merge_cols)
+        out = Deflater()  # row by row: a sheet of thousands of rows is never whole in memory
+        formulas = False
         last_row = max([rows.end(row.r) for row in t.rows] or [1])
         before, after = t.head_xml(first)
         head = f'{before}<dimension ref="A1:{get_column_letter(max(t.max_col, 1))}{max(last_row, 1)}"/>{after}'
+        start = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{t.root_open}{head}<sheetData>'
+        for xml in itertools.chain([start], self._rows_xml(w, spans)):
+            piece = xml.encode("utf-8")
+            formulas = formulas or b"<f>" in piece
+            out.write(piece)
+        merges = self._merges(t, spans, fill.blocks, rows, w.where) + _group_merges(w.merge_cols)
         tail = [(tag, _shift_tail(tag, xml, rows)) for tag, xml in t.tail]
         merge_xml = (f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m.ref}"/>' for m in merges)
                      + "</mergeCells>") if merges else ""
         at = next((i for i, (tag, _) in enumerate(tail) if tag in AFTER_MERGES), len(tail))
         body = "".join(xml for _, xml in tail[:at]) + merge_xml + "".join(xml for _, xml in tail[at:])
-        start = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{t.root_open}{head}<sheetData>'
-        end = f"</sheetData>{body}</worksheet>"
-        xml = b"".join([start.encode("utf-8"), *(x for _, x in out_rows), end.encode("utf-8")])
-        return Rendered(fill.name, t, xml, rows)
+        end = f"</sheetData>{body}</worksheet>".encode()
+        out.write(end)
+        return Rendered(fill.name, t, out.close(), rows, formulas or b"<f>" in end)
+
+    def _rows_xml(self, w: _Writing, spans: list[tuple[str, int, int]]) -> Iterator[str]:
+        """The sheet's rows in order: each template row outside the blocks once, each block once per row
+        of its data (at its first row)."""
+        t, rows = w.t, w.rows
+        starts = {b1: (name, b1, b2) for name, b1, b2 in spans}
+        inside = {r for _, b1, b2 in spans for r in range(b1, b2 + 1)}
+        for row in t.rows:
+            if row.r not in inside:
+                r = rows.start(row.r)
+                yield self._row_xml(w, row, r, None)
+            elif row.r in starts:
+                name, b1, b2 = starts[row.r]
+                h, base = b2 - b1 + 1, rows.start(b1)
+                block = [x for x in t.rows if b1 <= x.r <= b2]
+                for k, data in enumerate(w.fill.blocks[name]):
+                    for x in block:
+                        r = base + k * h + x.r - b1
+                        yield self._row_xml(w, x, r, data, (b1, b2, k * h))
 
     def _row_xml(self, w: _Writing, row: Row, r: int, data: dict | None,
                  copy: tuple[int, int, int] | None = None) -> str:
@@ -507,7 +521,7 @@ class XlsxTemplate:
             raise TemplateError(f"{w.where}{c.letter}{r}：合计公式要求金额单元格的数字格式为两位小数（如 0.00），"
                                 f"此单元格为「{code}」")
 
-    def _merges(self, t: SheetTemplate, spans: list, blocks: dict[str, list[dict]], rows: RowMap,
+    def _merges(self, t: SheetTemplate, spans: list, blocks: Mapping[str, Sequence[dict]], rows: RowMap,
                 where: str) -> list[Merge]:
         out: list[Merge] = []
         for m in t.merges:
@@ -525,14 +539,14 @@ class XlsxTemplate:
                 out.append(Merge(r1, m.c1, r2, m.c2))
         return [m for m in out if (m.r1, m.c1) != (m.r2, m.c2)]
 
-    def _package(self, sheets: list[Rendered], title: str, when: str) -> dict[str, bytes]:
+    def _package(self, sheets: list[Rendered], title: str, when: str) -> dict[str, bytes | Deflated]:
         """The workbook's parts: the template's own, our sheets, and workbook.xml, its relationships and
         [Content_Types].xml written from their text made once per template (see _book)."""
         names = _unique_names([s.name for s in sheets])
         template_index = {name: i for i, name in enumerate(self.order)}
         book = self._book
         sheet_xml, rel_xml, local_xml = [], [], []
-        parts = dict(book.parts)
+        parts: dict[str, bytes | Deflated] = dict(book.parts)
         for i, (s, name) in enumerate(zip(sheets, names), start=1):
             parts[f"xl/worksheets/sheet{i}.xml"] = s.xml
             if s.template.rels:
@@ -542,7 +556,7 @@ class XlsxTemplate:
             for written, pattern in book.local_names.get(template_index[s.template.name], ()):
                 text = _shift_defined(written, s.template.name, name, s.rows)
                 local_xml.append(_fill(pattern, sheet=str(i - 1), text=escape(text).replace("\r", "&#13;")))
-        workbook = book.workbook(any(b"<f>" in s.xml for s in sheets), bool(local_xml))
+        workbook = book.workbook(any(s.formulas for s in sheets), bool(local_xml))
         parts["xl/workbook.xml"] = _fill(workbook, sheets="".join(sheet_xml), names="".join(local_xml)).encode("utf-8")
         parts["xl/_rels/workbook.xml.rels"] = _fill(book.rels, rels="".join(rel_xml)).encode("utf-8")
         parts["[Content_Types].xml"] = book.content_types(len(sheets))
@@ -711,12 +725,16 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-@lru_cache(maxsize=8192)
 def _lines(text: str, width: float) -> int:
     """How many lines `text` wraps to in a cell `width` characters wide (CJK characters count double)."""
+    if len(text) * 2 <= max(width - 1, 2) and "\n" not in text:
+        return 1  # most cells: not worth a place in the cache
+    return _wrapped_lines(text, width)
+
+
+@lru_cache(maxsize=8192)
+def _wrapped_lines(text: str, width: float) -> int:
     room = max(width - 1, 2)
-    if len(text) * 2 <= room and "\n" not in text:
-        return 1
     total = 0
     for para in text.split("\n"):
         units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in para)
