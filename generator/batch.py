@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 from . import __version__
-from .batch_results import Results, UnitResult
+from .batch_results import LazyList, Results, UnitResult
 from .build import build, clashes, docx_template, output_dir, xlsx_template
 from .catalog import DATA as CATALOG_DATA
 from .catalog import load_catalog
@@ -187,17 +187,22 @@ def _num(value: Decimal | None) -> str | None:
 
 @dataclass
 class BatchResult:
-    units: Results  # read back from a temporary file, in the order of the specs
+    results: Results  # kept in a temporary file
     summaries: list[Path]
     interrupted: bool = False
 
+    @property
+    def units(self) -> LazyList[UnitResult]:
+        """Every unit's result, in the order of the specs."""
+        return self.results.in_order()
+
     def count(self, status: str) -> int:
         """How many units were 生成, 未变 or 失败."""
-        return self.units.count_of(status)
+        return self.results.count_of(status)
 
     @property
     def failed(self) -> list[UnitResult]:
-        return [self.units.at(p) for p in self.units.places("失败")]
+        return [self.results.at(p) for p in self.results.places("失败")]
 
 
 def clean_leftovers(out: Path) -> None:
@@ -258,7 +263,7 @@ def run_batch(folders: Iterable[Path], out: Path, options: Options = Options(), 
     def collect(place: int, r: UnitResult) -> None:
         results.put(place, r)
         if on_result:
-            on_result(r, len(results), len(specs))
+            on_result(r, results.done, len(specs))
 
     interrupted = _build_all(specs, out, options, max(1, jobs or os.cpu_count() or 1), collect)
     _same_folder(results)
@@ -329,9 +334,11 @@ def write_summaries(results: Results, out: Path, templates: Path | None = None) 
     under OUT/未知年度/. Both are written unit by unit, each read back from `results` as it is written."""
     years: dict[int | None, array] = {}
     totals: dict[int | None, dict[str, Decimal]] = {}
+    failed: dict[int | None, int] = {}
     for place in results.places():
         u = results.at(place)
         years.setdefault(u.year, array("l")).append(place)
+        failed[u.year] = failed.get(u.year, 0) + u.failed
         mine = totals.setdefault(u.year, dict.fromkeys(SUMMARY_FIGURES, ZERO))
         for k in SUMMARY_FIGURES:
             if (v := u.figures.get(k)) is not None:
@@ -339,11 +346,12 @@ def write_summaries(results: Results, out: Path, templates: Path | None = None) 
     written = []
     for year in sorted(years, key=lambda y: (y is None, y or 0)):
         places, folder = years[year], out / (str(year) if year is not None else UNKNOWN_YEAR)
-        head = {"年度": year, "单位数": len(places), "失败": sum(1 for p in places if results.at(p).failed),
+        head = {"年度": year, "单位数": len(places), "失败": failed[year],
                 "合计": {k: plain(v) for k, v in totals[year].items()}}
-        write_all([(folder / "report.json", _report(head, (_report_unit(results.at(p)) for p in places))),
-                   (folder / "汇总.xlsx", _summary_workbook(_SummaryRows(results, places), totals[year], year,
-                                                          templates))])
+        units = results.in_order(places)
+        rows = LazyList(len(units), partial(_summary_row, units=units))
+        write_all([(folder / "report.json", _report(head, map(_report_unit, units))),
+                   (folder / "汇总.xlsx", _summary_workbook(rows, totals[year], year, templates))])
         written += [folder / "汇总.xlsx", folder / "report.json"]
     return written
 
@@ -366,28 +374,12 @@ def _report_unit(u: UnitResult) -> dict[str, Any]:
             "警告": u.warnings, "数字": u.figures, "文件": u.files, "说明": u.message or None, "问题": u.findings}
 
 
-class _SummaryRows(Sequence[dict]):
-    """The rows of a year's 汇总表, each made from its unit's result as the sheet is written."""
-
-    def __init__(self, results: Results, places: array):
-        self.results, self.places = results, places
-
-    def __len__(self) -> int:
-        return len(self.places)
-
-    @overload
-    def __getitem__(self, k: int) -> dict: ...
-    @overload
-    def __getitem__(self, k: slice) -> list[dict]: ...
-
-    def __getitem__(self, k: int | slice) -> dict | list[dict]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(len(self))[k]]
-        n = range(len(self))[k]
-        u = self.results.at(self.places[n])
-        return {"序号": n + 1, "单位": u.unit or "（未能读取）", "规格": u.spec, "状态": "失败" if u.failed else "成功",
-                "检查": "通过" if u.errors == 0 else f"{u.errors} 个错误", "警告": u.warnings,
-                **{k: Decimal(v) if v is not None else None for k, v in u.figures.items()}, "__blocks__": ("行",)}
+def _summary_row(n: int, units: Sequence[UnitResult]) -> dict:
+    """Row `n` (from 0) of a year's 汇总表."""
+    u = units[n]
+    return {"序号": n + 1, "单位": u.unit or "（未能读取）", "规格": u.spec, "状态": "失败" if u.failed else "成功",
+            "检查": "通过" if u.errors == 0 else f"{u.errors} 个错误", "警告": u.warnings,
+            **{k: Decimal(v) if v is not None else None for k, v in u.figures.items()}, "__blocks__": ("行",)}
 
 
 def _summary_workbook(rows: Sequence[dict], totals: dict[str, Decimal], year: int | None,

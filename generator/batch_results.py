@@ -7,10 +7,11 @@ import json
 import os
 import tempfile
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, overload
+from typing import IO, TypeVar, overload
 
+T = TypeVar("T")
 STATUSES = ("生成", "未变", "失败")
 
 
@@ -43,9 +44,29 @@ class UnitResult:
         return f"{where}: {error['code']} {error['message']}{more}"
 
 
-class Results(Sequence[UnitResult]):
+class LazyList(Sequence[T]):
+    """A sequence whose items are made from their index when asked for (only the function is held)."""
+
+    def __init__(self, length: int, item: Callable[[int], T]):
+        self._length, self._item = length, item
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, k: int) -> T: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[T]: ...
+
+    def __getitem__(self, k: int | slice) -> T | list[T]:
+        if isinstance(k, slice):
+            return [self._item(n) for n in range(self._length)[k]]
+        return self._item(range(self._length)[k])
+
+
+class Results:
     """The results of `count` specs, put by the spec's place as they come, read back in that order
-    (specs not done — an interrupted batch — are left out). Kept in an anonymous temporary file; a
+    (in_order; specs not done — an interrupted batch — are left out). Kept in an anonymous temporary file; a
     result that cannot be written there (none could be made, the disk is full) stays in memory."""
 
     def __init__(self, count: int):
@@ -76,6 +97,11 @@ class Results(Sequence[UnitResult]):
     def count_of(self, status: str) -> int:
         return self._status.count(1 + STATUSES.index(status))
 
+    @property
+    def done(self) -> int:
+        """How many specs have a result (counted in C: progress asks after every unit)."""
+        return len(self._status) - self._status.count(0)
+
     def places(self, status: str | None = None) -> Iterator[int]:
         """The places done (with that status), in order."""
         wanted = None if status is None else 1 + STATUSES.index(status)
@@ -95,21 +121,10 @@ class Results(Sequence[UnitResult]):
             self._done = array("l", (p for p, s in enumerate(self._status) if s))
         return self._done
 
-    def __len__(self) -> int:
-        return len(self._places())
-
-    @overload
-    def __getitem__(self, k: int) -> UnitResult: ...
-    @overload
-    def __getitem__(self, k: slice) -> list[UnitResult]: ...
-
-    def __getitem__(self, k: int | slice) -> UnitResult | list[UnitResult]:
-        if isinstance(k, slice):
-            return [self.at(p) for p in self._places()[k]]
-        return self.at(self._places()[k])
-
-    def __iter__(self) -> Iterator[UnitResult]:
-        return (self.at(p) for p in self._places())
+    def in_order(self, places: Sequence[int] | None = None) -> LazyList[UnitResult]:
+        """The results of the places done (or of `places`), in order, each read back when asked for."""
+        chosen = self._places() if places is None else places
+        return LazyList(len(chosen), lambda k: self.at(chosen[k]))
 
     def close(self) -> None:
         if self._file is not None:

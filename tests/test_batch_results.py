@@ -18,9 +18,10 @@ def test_results_come_back_whole_in_the_order_of_the_specs():
     results = Results(5)
     for place in (3, 0, 4):  # as the workers finish; place 1 and 2 never do (an interrupted batch)
         results.put(place, result(place, "失败" if place == 4 else "生成"))
-    assert len(results) == 3
-    assert list(results) == [result(0), result(3), result(4, "失败")]
-    assert results[1] == result(3) and results[-1] == result(4, "失败") and results[:2] == [result(0), result(3)]
+    units = results.in_order()
+    assert len(units) == 3 == results.done
+    assert list(units) == [result(0), result(3), result(4, "失败")]
+    assert units[1] == result(3) and units[-1] == result(4, "失败") and units[:2] == [result(0), result(3)]
     assert results.count_of("生成") == 2 and results.count_of("失败") == 1 and results.count_of("未变") == 0
     assert list(results.places("失败")) == [4]
 
@@ -42,7 +43,7 @@ def test_without_a_temporary_file_results_stay_in_memory(monkeypatch):
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
     results = Results(2)
     results.put(1, result(1))
-    assert list(results) == [result(1)]
+    assert list(results.in_order()) == [result(1)]
 
 
 def test_a_result_that_cannot_be_written_stays_in_memory(monkeypatch):
@@ -54,7 +55,7 @@ def test_a_result_that_cannot_be_written_stays_in_memory(monkeypatch):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(results._file, "write", full)
     results.put(1, result(1))
-    assert list(results) == [result(0), result(1)] and list(results._kept) == [1]
+    assert list(results.in_order()) == [result(0), result(1)] and list(results._kept) == [1]
 
 
 def test_the_batch_process_keeps_no_result_in_memory():
